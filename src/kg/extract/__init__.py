@@ -1,0 +1,49 @@
+"""Extract stage: a normalised source text -> a Document with metadata, parts, tasks, targets, citations."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from kg.extract.citations import find_citations
+from kg.extract.metadata import extract_metadata
+from kg.extract.targets import targets_from_table, targets_in_text
+from kg.extract.tasks import is_task_table, tasks_from_parts, tasks_from_rows
+from kg.model import Document, SourceText
+from kg.parse import parse_structure
+from kg.parse.normalize import fold
+
+__all__ = ["extract_document"]
+
+
+def extract_document(source: SourceText) -> Document:
+    meta = extract_metadata(source)
+    parts, rows = parse_structure(source.text)
+    jurisdiction = meta.jurisdiction or "vn"
+    tasks = tasks_from_parts(parts, jurisdiction)
+    targets = []
+    for _, table_rows in groupby(rows, key=lambda r: id(r.header)):
+        table_rows = list(table_rows)
+        if is_task_table(table_rows):
+            tasks += tasks_from_rows(table_rows, jurisdiction, source.text)
+        else:
+            targets += targets_from_table(table_rows, jurisdiction, source.text)
+    targets += [t for part in parts if _is_objective(part, parts) for t in targets_in_text(part, None)]
+    problems = []
+    if not meta.symbol:
+        problems.append("no document number found")
+    if not meta.date:
+        problems.append("no date found")
+    return Document(source, meta, parts, tasks, targets, find_citations(source.text), problems)
+
+
+def _is_objective(part, parts) -> bool:
+    """A paragraph or point inside a 'Mục tiêu' section (not inside a table)."""
+    if part.kind in ("row", "section", "appendix"):
+        return False
+    by_path = {p.path: p for p in parts}
+    current = by_path.get(part.parent or "")
+    while current is not None:
+        if fold(current.heading).startswith(("muc tieu", "chi tieu")) or fold(current.heading).startswith("den nam"):
+            return True
+        current = by_path.get(current.parent or "")
+    return False

@@ -1,0 +1,100 @@
+"""Document symbols (57-NQ/TW, 03/NQ-CP, 136/2024/QH15) and the relation the citing sentence expresses."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.deadlines import parse_deadline
+from kg.model import Citation, DocumentRef, Relation, Span
+from kg.parse.normalize import fold
+
+_CODE = r"[A-ZĐ][A-Za-zĐđ]{0,7}"
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]{0,9}"
+# Party form 57-NQ/TW; state form 03/NQ-CP; normative form 136/2024/QH15 (the type comes from the words)
+_PARTY = re.compile(rf"(?<![\w/])(\d{{1,4}})\s*-\s*({_CODE})\s*/\s*({_ISSUER})(?![\w])")
+_STATE = re.compile(rf"(?<![\w/])(\d{{1,4}})\s*/\s*({_CODE})\s*-\s*({_ISSUER}(?:-{_ISSUER})?)(?![\w])")
+_NORMATIVE = re.compile(rf"(?<![\w/])(\d{{1,4}})/(20\d\d|19\d\d)/(?:({_CODE})-)?({_ISSUER})(?![\w])")
+_KIND_WORDS = {
+    "nghi quyet": "nq", "chuong trinh": "ctr", "ke hoach": "kh", "quyet dinh": "qd", "chi thi": "ct",
+    "ket luan": "kl", "nghi dinh": "nd", "thong tu": "tt", "luat": "luat", "cong van": "cv", "de an": "da",
+    "van ban": "vb", "to trinh": "ttr", "bao cao": "bc", "huong dan": "hd", "thong bao": "tb",
+}
+_DATE_AFTER = re.compile(r"^\s*,?\s*(?:ngay|ngày)\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})", re.I)
+_RELATION_CUES = (
+    (Relation.REPLACES, re.compile(r"\bthay the\b")),
+    (Relation.AMENDS, re.compile(r"\bsua doi, bo sung\b|\bsua doi\b")),
+    (Relation.BASED_ON, re.compile(r"\bcan cu\b")),
+    (Relation.IMPLEMENTS, re.compile(r"\b(thuc hien|trien khai|cu the hoa|quan triet)\b")),
+)
+_CLAUSE_BREAK = re.compile(r"[.;:\n]|\bve\b")
+
+
+def _kind_before(folded: str, start: int) -> str:
+    window = folded[max(0, start - 40) : start]
+    best, best_pos = "", -1
+    for words, code in _KIND_WORDS.items():
+        pos = window.rfind(words)
+        if pos > best_pos:
+            best, best_pos = code, pos
+    return best
+
+
+def _relation(folded: str, start: int, previous_end: int) -> Relation:
+    """The relation verb nearest before the citation in the same clause. A citation inside the
+    title of a document cited just before ('… của Chính phủ về …') only mentions."""
+    window_start = max(0, start - 300)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(folded, window_start, start)]
+    clause_start = breaks[-1] if breaks else window_start
+    clause = folded[clause_start:start]
+    if previous_end > clause_start and re.search(r"\bve\b", folded[previous_end:start]):
+        return Relation.MENTIONS
+    best, best_pos = Relation.MENTIONS, -1
+    for relation, cue in _RELATION_CUES:
+        for m in cue.finditer(clause):
+            if m.start() > best_pos:
+                best, best_pos = relation, m.start()
+    return best
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every cited document symbol with its relation, in order of appearance."""
+    folded = fold(text)
+    found: list[tuple[int, int, DocumentRef]] = []
+    for m in _NORMATIVE.finditer(text):
+        kind = (m.group(3) or _kind_before(folded, m.start()) or "vb").lower()
+        found.append((m.start(), m.end(), DocumentRef(fold(kind), m.group(1), fold(m.group(4)), int(m.group(2)),
+                                                      symbol=m.group(0))))
+    taken = [(s, e) for s, e, _ in found]
+    for pattern, party in ((_PARTY, True), (_STATE, False)):
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            number, kind, issuer = m.group(1), m.group(2), m.group(3)
+            symbol = f"{number}-{kind}/{issuer}" if party else f"{number}/{kind}-{issuer}"
+            found.append((m.start(), m.end(), DocumentRef(fold(kind), number, fold(issuer), symbol=symbol)))
+            taken.append((m.start(), m.end()))
+    found.sort(key=lambda item: item[0])
+    citations: list[Citation] = []
+    previous_end = -1
+    for start, end, ref in found:
+        date = _date_after(text[end : end + 40])
+        if date:
+            ref = DocumentRef(ref.kind, ref.number, ref.issuer_code, int(date[:4]), date, ref.symbol)
+        relation = _relation(folded, start, previous_end)
+        sentence_end = _end_of_clause(text, end)
+        citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,")))
+        previous_end = end
+    return citations
+
+
+def _date_after(tail: str) -> str | None:
+    m = _DATE_AFTER.match(tail)
+    if not m:
+        return None
+    deadline = parse_deadline(m.group(1))
+    return deadline.start if deadline and deadline.precision and deadline.precision.value == "day" else None
+
+
+def _end_of_clause(text: str, start: int) -> int:
+    m = re.compile(r"[.;\n]").search(text, start)
+    return m.start() if m else len(text)

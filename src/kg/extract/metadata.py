@@ -1,0 +1,201 @@
+"""Document metadata: kind, number, date, issuer, jurisdiction, signer.
+
+Read from the text first (the 'Số:' line, a metadata table, the place-and-date line, the title,
+the signature block, a news lead); the curator's manifest fills only what the text does not say,
+and the fields so filled are listed in `DocumentMeta.from_hints`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.agencies import normalize_agency
+from kg.extract.citations import find_citations
+from kg.extract.deadlines import parse_deadline
+from kg.extract.places import bare_places, find_places, place_slug
+from kg.model import DocumentMeta, SourceText, Span
+from kg.parse.normalize import fold
+
+KIND_LABELS = {
+    "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
+    "kl": "Kết luận", "nd": "Nghị định", "tt": "Thông tư", "cv": "Công văn", "da": "Đề án", "bc": "Báo cáo",
+}
+_KIND_BY_WORD = {fold(label): code for code, label in KIND_LABELS.items()}
+_NUMBER_LINE = re.compile(r"^\s*(?:\|\s*)?(?:so|so hieu)\s*[:|]\s*", re.I)
+_PLACE_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)")
+_TABLE_DATE = re.compile(r"ngay ban hanh\s*\|\s*(\d{1,2}/\d{1,2}/20\d\d)")
+_NEWS_DATE = re.compile(r"ngay\s+(\d{1,2}/\d{1,2}/20\d\d)\s*,[^.]{0,200}?\bky ban hanh\b")
+_SIGNING_MODE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.+?)\s*\|?$")
+_PERSON = re.compile(r"^([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})\s*\|?$")
+_TABLE_SIGNER = re.compile(r"\|\s*Người ký\s*\|\s*([^|]+?)\s*\|")
+_NEWS_SIGNER = re.compile(
+    r"((?:Phó\s+)?(?:Bí thư|Chủ tịch)[^,.]{0,40}?)\s+((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)\s+"
+    r"(?:thay mặt|ký|đã ký)"
+)
+_ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
+                   "tu-city": "Ban Thường vụ Thành ủy {place}", "hdnd": "Hội đồng nhân dân {unit} {place}"}
+_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+
+
+def extract_metadata(source: SourceText) -> DocumentMeta:
+    text = source.text
+    meta = DocumentMeta()
+    head = text[:3000]
+    _read_symbol(text, head, meta, source.source_id)
+    _read_kind(head, meta)
+    _read_date(text, head, meta)
+    _read_jurisdiction(text, head, meta)
+    _read_signer(text, meta)
+    _read_title(text, meta)
+    _apply_hints(source, meta)
+    _read_issuer(meta, source)
+    return meta
+
+
+def _read_symbol(text: str, head: str, meta: DocumentMeta, source_id: str) -> None:
+    """The document's own number: a 'Số:' line, a 'Số hiệu' table cell, or the news lead's
+    'ký ban hành Chương trình số …'."""
+    own = []
+    for line_start, line in _lines(head):
+        if _NUMBER_LINE.match(fold(line)):
+            own = find_citations(line)
+            if own:
+                citation = own[0]
+                meta.evidence["number"] = Span(line_start + citation.evidence.start, line_start + citation.evidence.end,
+                                               citation.evidence.text)
+                break
+    if not own:
+        m = re.search(r"(?:ký\s+)?ban hành\s+(?:Chương trình|Kế hoạch|Nghị quyết|Quyết định)\s+số\s+", head)
+        if m:
+            own = find_citations(head[m.end() : m.end() + 30])
+            if own:
+                c = own[0]
+                meta.evidence["number"] = Span(m.end() + c.evidence.start, m.end() + c.evidence.end, c.evidence.text)
+    if own:
+        ref = own[0].target
+        meta.symbol, meta.number, meta.issuer_code, meta.kind = ref.symbol, ref.number, ref.issuer_code, ref.kind
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _read_kind(head: str, meta: DocumentMeta) -> None:
+    if meta.kind:
+        meta.kind_label = KIND_LABELS.get(meta.kind, meta.kind.upper())
+        return
+    for start, line in _lines(head):
+        words = fold(line).strip(" |").split()
+        for n in (2, 1):
+            code = _KIND_BY_WORD.get(" ".join(words[:n]))
+            if code and (line.isupper() or start == 0 or len(words) <= 6):
+                meta.kind, meta.kind_label = code, KIND_LABELS[code]
+                meta.evidence["kind"] = Span(start, start + len(line), line)
+                return
+    for start, line in _lines(head):  # OCR: 'CHUONG TRINH HANH DPQONG'
+        folded = fold(line).strip()
+        for word, code in _KIND_BY_WORD.items():
+            if folded.startswith(word) and line.upper() == line:
+                meta.kind, meta.kind_label = code, KIND_LABELS[code]
+                meta.evidence["kind"] = Span(start, start + len(line), line)
+                return
+
+
+def _read_date(text: str, head: str, meta: DocumentMeta) -> None:
+    folded = fold(head)
+    for pattern in (_TABLE_DATE, _PLACE_DATE, _NEWS_DATE):
+        m = pattern.search(folded)
+        if not m:
+            continue
+        raw = head[m.start() : m.end()]
+        deadline = parse_deadline(raw if pattern is not _NEWS_DATE else m.group(1))
+        if deadline and deadline.precision and deadline.precision.value == "day":
+            meta.date = deadline.start
+            meta.year = int(deadline.start[:4])
+            meta.evidence["date"] = Span(m.start(), m.end(), raw)
+            return
+
+
+def _read_jurisdiction(text: str, head: str, meta: DocumentMeta) -> None:
+    """The place of the place-and-date line, else the province named most often."""
+    for start, line in _lines(head):
+        if _PLACE_DATE.search(fold(line)):
+            places = bare_places(line)
+            if places:
+                _set_place(meta, places[0][0], Span(start, start + len(line), line))
+                return
+    counts: dict[str, int] = {}
+    for name, _ in find_places(text):
+        counts[name] = counts.get(name, 0) + 1
+    if counts:
+        name = max(sorted(counts), key=lambda n: counts[n])
+        _set_place(meta, name, None)
+
+
+def _set_place(meta: DocumentMeta, name: str, span: Span | None) -> None:
+    meta.jurisdiction_name, meta.jurisdiction = name, place_slug(name)
+    if span:
+        meta.evidence["jurisdiction"] = span
+
+
+def _read_signer(text: str, meta: DocumentMeta) -> None:
+    lines = list(_lines(text))
+    for i, (start, line) in enumerate(lines):
+        m = _SIGNING_MODE.match(line.strip())
+        if not m or m.group(1) == "TM":
+            continue
+        meta.signing_mode = m.group(1) + "."
+        capacity = m.group(2).strip(" |")
+        rest = [ln.strip(" |") for _, ln in lines[i + 1 : i + 4] if ln.strip(" |")]
+        if rest and rest[0].isupper() and not _PERSON.match(rest[0]):
+            capacity = rest.pop(0)
+        meta.signer_capacity = capacity
+        if rest and _PERSON.match(rest[0]):
+            meta.signer = rest[0]
+            meta.evidence["signer"] = Span(start, start + len(line), line)
+        break
+    if not meta.signer:
+        m = _TABLE_SIGNER.search(text[:3000]) or _NEWS_SIGNER.search(text[:3000])
+        if m:
+            meta.signer = m.group(1 if m.re is _TABLE_SIGNER else 2).strip()
+            if m.re is _NEWS_SIGNER and not meta.signer_capacity:
+                meta.signer_capacity = m.group(1).strip()
+            meta.evidence["signer"] = Span(m.start(), m.end(), m.group(0))
+
+
+def _read_title(text: str, meta: DocumentMeta) -> None:
+    for start, line in _lines(text[:3000]):
+        stripped = line.strip(" |")
+        if len(stripped) > 40 and fold(stripped).startswith(("thuc hien", "ve ", "trien khai")):
+            meta.title = stripped
+            return
+    first = text.strip().split("\n", 1)[0]
+    meta.title = first[:300]
+
+
+def _apply_hints(source: SourceText, meta: DocumentMeta) -> None:
+    filled = []
+    if not meta.kind and source.hint_kind:
+        code = _KIND_BY_WORD.get(fold(source.hint_kind))
+        if code:
+            meta.kind, meta.kind_label = code, KIND_LABELS[code]
+            filled.append("kind")
+    if not meta.jurisdiction and source.hint_jurisdiction:
+        _set_place(meta, source.hint_jurisdiction, None)
+        filled.append("jurisdiction")
+    meta.from_hints = tuple(filled)
+
+
+def _read_issuer(meta: DocumentMeta, source: SourceText) -> None:
+    place = meta.jurisdiction_name
+    if meta.issuer_code in ("ubnd", "tu", "hdnd") and place:
+        city = fold(place) in _CITIES
+        template = _ISSUER_BY_CODE["tu-city" if meta.issuer_code == "tu" and city else meta.issuer_code]
+        name = template.format(unit="thành phố" if city else "tỉnh", place=place)
+        meta.issuer = normalize_agency(name, meta.jurisdiction)
+    elif source.hint_issuer:
+        meta.issuer = normalize_agency(source.hint_issuer, meta.jurisdiction or "vn")
+        meta.from_hints = (*meta.from_hints, "issuer")

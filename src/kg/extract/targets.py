@@ -1,0 +1,125 @@
+"""Quantitative targets: indicator, value or range, comparator, unit and base, year."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.agencies import normalize_agency, split_agency_list
+from kg.model import AgencyMention, Part, Role, Span, Target, TargetValue
+from kg.parse.normalize import fold
+from kg.parse.tables import TableRow
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_COMPARATORS = (
+    (">=", r"≥|>=|toi thieu|it nhat|tu\s+(?=" + _NUMBER + r"\s*%?[^;]{0,30}tro len)|khong duoi"),
+    ("<=", r"≤|<=|toi da|khong qua|duoi hoac bang"),
+    (">", r">|tren|hon|vuot"),
+    ("<", r"<|duoi"),
+)
+_VALUE = re.compile(
+    rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+)?(?P<low>{_NUMBER})"
+    rf"(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+dan|"
+    rf"ty\s+usd|trieu|doanh nghiep|do thi|trung tam|san pham)?(?P<base>\s*(?:grdp|gdp|tong chi ngan sach))?",
+)
+_YEAR = re.compile(r"(?:den|nam|den het nam)\s+(20[2-5]\d)")
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _unit_code(unit_text: str) -> tuple[str, str]:
+    """(unit, base) from a unit cell or the words after a number."""
+    folded = fold(unit_text).replace(" ", "")
+    base = "grdp" if "grdp" in folded else "gdp" if "gdp" in folded else ""
+    if "chingansach" in folded or "nsnn" in folded:
+        base = "state-budget"
+    if "%/nam" in folded:
+        return "percent-per-year", base
+    if "%" in folded or "tyle" in folded:
+        return "percent", base
+    if "vandan" in folded or "/10.000" in folded:
+        return "people-per-10000", base
+    if "thubac" in folded or "xephang" in folded:
+        return "rank", base
+    if "/1.000dan" in folded or "/1000dan" in folded:
+        return "per-1000-people", base
+    return ("count" if folded else ""), base
+
+
+def parse_values(value_text: str, unit_text: str = "") -> list[TargetValue]:
+    """'≥ 30', '35-40% GRDP', 'tối thiểu 50%', '≤ 3 Đông Nam Á; ≤ 50 Thế giới', '8 - 10'."""
+    folded = fold(value_text)
+    values = []
+    for m in _VALUE.finditer(folded):
+        if re.match(r"20[2-5]\d$", m.group("low")) and not m.group("unit"):
+            continue  # a year, not a value
+        comparator = "="
+        if m.group("cmp"):
+            cmp_text = m.group("cmp").strip()
+            comparator = next((c for c, p in _COMPARATORS if re.match(p, cmp_text)), ">=")
+        low = high = _number(m.group("low"))
+        if m.group("high"):
+            high, comparator = _number(m.group("high")), "range"
+        unit, base = _unit_code((m.group("unit") or "") + (m.group("base") or "") or unit_text)
+        if not unit:
+            unit, base = _unit_code(unit_text)
+        scope = _scope(folded[m.end() : m.end() + 25])
+        values.append(TargetValue(low, high, comparator, unit, base, scope, value_text[m.start() : m.end()].strip()))
+    return values
+
+
+def _scope(after: str) -> str:
+    for words, scope in (("dong nam a", "asean"), ("the gioi", "world"), ("ca nuoc", "country")):
+        if words in after:
+            return scope
+    return ""
+
+
+def targets_from_table(rows: list[TableRow], jurisdiction: str, text: str) -> list[Target]:
+    """Rows of an indicator table (columns Chỉ tiêu, Đơn vị, Kết quả, Cơ quan … theo dõi)."""
+    targets = []
+    year = None
+    for row in rows:
+        if row.is_group:
+            m = _YEAR.search(fold(row.cells[0] if row.cells else ""))
+            year = int(m.group(1)) if m else year
+            continue
+        indicator, unit, result, agency = _indicator_cells(row)
+        values = parse_values(result, unit) if result else []
+        if not values and result:
+            values = [TargetValue(None, None, "qualitative", _unit_code(unit)[0], "", "", result)]
+        span = Span(row.start, row.end, text[row.start : row.end])
+        monitoring = [AgencyMention(normalize_agency(name, jurisdiction), Role.MONITORING, span)
+                      for name in split_agency_list(agency)]
+        targets.append(Target(f"{row.path}", indicator, values, year, span, monitoring, part_path=row.path))
+    return targets
+
+
+def _indicator_cells(row: TableRow) -> tuple[str, str, str, str]:
+    """Indicator, unit, result, agency — also when the unit cell is missing (3 cells)."""
+    cells = list(row.cells)
+    if len(cells) >= 4:
+        return cells[0], cells[1], " ".join(cells[2:-1]), cells[-1]
+    if len(cells) == 3:
+        return cells[0], "", cells[1], cells[2]
+    return (cells[0] if cells else ""), "", "", ""
+
+
+def targets_in_text(part: Part, year: int | None) -> list[Target]:
+    """Targets stated in a sentence of an objectives section; one per clause with a number."""
+    targets = []
+    text = part.span.text
+    offset = part.span.start
+    position = 0
+    for n, clause in enumerate(re.split(r"(?<=[;.])\s+", text), start=1):
+        start = text.find(clause, position)
+        position = start + len(clause)
+        values = [v for v in parse_values(clause) if v.unit]
+        if not values:
+            continue
+        m = _YEAR.search(fold(clause))
+        targets.append(Target(f"{part.path}#{len(targets) + 1}", clause.strip(), values,
+                              int(m.group(1)) if m else year, Span(offset + start, offset + position, clause),
+                              part_path=part.path))
+    return targets

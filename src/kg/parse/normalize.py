@@ -1,0 +1,62 @@
+"""Text normalisation: Unicode, whitespace, duplicated blocks, accent folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_MIN_REPEAT_LINES = 3  # a repeated run shorter than this is ordinary repetition (table cells)
+_MIN_REPEAT_CHARS = 200  # …and so is a short run of short lines
+
+
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    return unicodedata.normalize("NFD", char)[0].lower()
+
+
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, đ -> d, one character for one character so that
+    offsets in the folded text are offsets in the original. Used to compare OCR and clean text."""
+    return "".join(_fold_char(c) if ord(c) > 127 else c.lower() for c in text)
+
+
+def _clean_line(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()
+
+
+def normalize_text(raw: str) -> tuple[str, int]:
+    """NFC, one space between words, no trailing blanks, and later copies of repeated blocks
+    removed. Returns the text and how many lines were dropped as duplicates."""
+    text = unicodedata.normalize("NFC", raw.replace("\ufeff", ""))
+    lines = [_clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    keep = _drop_repeated_blocks(lines)
+    kept = [line for line, k in zip(lines, keep) if k]
+    return "\n".join(kept).strip("\n") + "\n", len(lines) - len(kept)
+
+
+def _drop_repeated_blocks(lines: list[str]) -> list[bool]:
+    """Mark the later copy of every run of lines that already appeared, in order, earlier.
+
+    Web transcriptions sometimes hold a cut copy of a passage followed by the full one; keeping
+    the first copy and the new lines of the second gives the passage once, in full."""
+    keep = [True] * len(lines)
+    first_seen: dict[str, list[int]] = {}
+    i = 0
+    while i < len(lines):
+        best_len, line = 0, lines[i]
+        for j in first_seen.get(line, []) if line else []:
+            n = 0
+            while i + n < len(lines) and j + n < i and lines[j + n] == lines[i + n] and keep[j + n]:
+                n += 1
+            best_len = max(best_len, n)
+        run = lines[i : i + best_len]
+        if best_len >= _MIN_REPEAT_LINES and sum(len(x) for x in run) >= _MIN_REPEAT_CHARS:
+            for k in range(i, i + best_len):
+                keep[k] = False
+            i += best_len
+            continue
+        first_seen.setdefault(line, []).append(i)
+        i += 1
+    return keep
