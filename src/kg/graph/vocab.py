@@ -85,6 +85,7 @@ class KG(DefinedNamespace):
     fromManifest: object
     implicitHeading: object
     sourceFile: object
+    sha256: object
     secondarySource: object
 
 
@@ -105,6 +106,8 @@ NAMESPACES = {
     "rdf": RDF,
     "rdfs": RDFS,
     "xsd": XSD,
+    "eli-dl": Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#"),
+    "sdgo": Namespace("http://metadata.un.org/sdg/ontology#"),
     "doc": Namespace(BASE + "eli/"),
     "agency": Namespace(BASE + "org/"),
     "concept": Namespace(BASE + "concept/"),

@@ -1,0 +1,62 @@
+"""The `kg` command: build the graph, validate it, query it, serve it, export it.
+
+Each subcommand is a thin layer over a library function; see README.md for the workflow.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg import __version__, config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """nq57-kg: trace Resolution 57-NQ/TW through the Government programme to provincial tasks."""
+
+
+def _progress(label: str):
+    def wrap(items):
+        items = list(items)
+        with click.progressbar(items, label=label, file=sys.stderr, show_pos=True,
+                               item_show_func=lambda s: getattr(s, "source_id", None)) as bar:
+            yield from bar
+    return wrap
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True, help="Folder with sources/ (local documents) and reference/ (central layer).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.BUILD_DIR,
+              show_default=True, help="Folder for graph.trig, graph.ttl and graph.nq (overwritten atomically).")
+def build(data_dir: Path, out_dir: Path) -> None:
+    """Build the graph from the documents in DATA and print what each document gave."""
+    from kg.pipeline import build as run_build
+
+    if not (data_dir / "sources").is_dir():
+        raise click.UsageError(f"{data_dir / 'sources'} is not a folder: nothing to build from")
+    report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"))
+    _print_report(report)
+    if not report.documents:
+        raise click.ClickException("no document could be read")
+
+
+def _print_report(report) -> None:
+    header = f"{'document':36} {'number':14} {'date':10} {'parts':>5} {'tasks':>5} {'targets':>7} {'agencies':>8} {'cites':>5}"
+    click.echo(header)
+    click.echo("-" * len(header))
+    for d in report.documents:
+        click.echo(f"{d.source_id[:36]:36} {d.symbol or '(none)':14} {d.date or '(none)':10} {d.parts:5} "
+                   f"{d.tasks:5} {d.targets:7} {d.agencies:8} {d.citations:5}")
+        for problem in d.problems:
+            click.echo(f"{'':4}note: {problem}")
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo(f"\n{len(report.documents)} documents, {len(report.errors)} unreadable, "
+               f"{report.total_triples} triples in {len(report.graphs)} named graphs, {report.seconds:.1f} s")
+    for fmt, path in report.outputs.items():
+        click.echo(f"wrote {path}")
