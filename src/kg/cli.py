@@ -60,3 +60,34 @@ def _print_report(report) -> None:
                f"{report.total_triples} triples in {len(report.graphs)} named graphs, {report.seconds:.1f} s")
     for fmt, path in report.outputs.items():
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=config.BUILD_DIR / "graph.trig", show_default=True, help="The built dataset (TriG or N-Quads).")
+@click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=config.SHAPES_DIR, show_default=True, help="Folder of SHACL shapes (*.ttl).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(graph_path: Path, shapes_dir: Path, fmt: str) -> None:
+    """Check what documents, tasks, targets and links lack, per document.
+
+    Exit code 0: no violations; 1: violations found; 2: the graph or shapes could not be read."""
+    import dataclasses
+    import json
+
+    from rdflib import Graph
+
+    from kg.validate import format_text, load_dataset, load_shapes, validate_dataset
+
+    try:
+        dataset, shapes = load_dataset(graph_path), load_shapes(shapes_dir)
+    except (FileNotFoundError, ValueError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    ontology = Graph().parse(config.ONTOLOGY_DIR / "nq57.ttl", format="turtle")
+    reports = validate_dataset(dataset, shapes, ontology)
+    if fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(r) for r in reports], ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_text(reports))
+    sys.exit(1 if any(r.count("violation") for r in reports) else 0)

@@ -249,5 +249,4 @@ def add_manifestation(graph: Graph, doc: URIRef, document: Document) -> None:
     graph.add((doc, ELI.is_realized_by, expression))
     graph.add((expression, ELI.is_embodied_by, text_file))
     graph.add((text_file, RDF.type, ELI.Format))
-    graph.add((text_file, KG.sourceFile, Literal(document.source.path)))
     graph.add((text_file, KG.sha256, Literal(document.source.sha256)))
