@@ -1,0 +1,1 @@
+"""Evaluation of the pipeline stages against hand labels."""

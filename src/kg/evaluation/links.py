@@ -1,0 +1,163 @@
+"""Measure the linker against eval/labels/links.json: baseline and method side by side.
+
+A label is found again by its quote (whitespace-collapsed substring of a task's text), so the
+labels survive changes to extraction and local ids. A first-ranked 03 task counts as right
+when it is one of the label's clear tasks (`tasks03`); a link accepted to a clear *or* weak task
+is not wrong (weak tasks are acceptable topical overlaps)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.link.links import Ranker, link_document, linkable_tasks
+from kg.link.rank import Layer, rank_combined, rank_plain_tfidf
+from kg.model import Document, Link, Task
+
+LABELS = Path(__file__).resolve().parents[3] / "eval" / "labels" / "links.json"
+RANKERS: dict[str, Ranker] = {"baseline": rank_plain_tfidf, "method": rank_combined}
+
+
+@dataclass(frozen=True)
+class Label:
+    source_id: str
+    quote: str
+    group57: int | None
+    tasks03: tuple[str, ...]  # central ids, 'PL2.14'
+    weak03: tuple[str, ...]
+    provenance: str
+
+
+def load_labels(path: Path = LABELS) -> list[Label]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        Label(x["source_id"], " ".join(x["quote"].split()), x.get("group57"),
+              tuple(f"PL2.{n}" for n in x["tasks03"]), tuple(f"PL2.{n}" for n in x["tasks03_weak"]), x["provenance"])
+        for x in data["labels"]
+    ]
+
+
+_LABEL_SLACK = 8  # a quote may start with the item label ('a) ') that the task span leaves out
+
+
+def find_task(document: Document, tasks: list[Task], quote: str) -> Task | None:
+    """The task whose span holds the start of the quote in the source text; the shortest one
+    when parts nest."""
+    found = re.search(r"\s+".join(map(re.escape, quote.split())), document.source.text)
+    if not found:
+        return None
+    at = found.start()
+    hits = [t for t in tasks if t.span.start - _LABEL_SLACK <= at < t.span.end]
+    return min(hits, key=lambda t: t.span.end - t.span.start) if hits else None
+
+
+@dataclass
+class Counts:
+    group_total: int = 0
+    group_at1: int = 0
+    group_at3: int = 0
+    task_total: int = 0
+    task_at1: int = 0
+    task_at3: int = 0
+    accepted: int = 0  # accepted task links on labelled tasks
+    accepted_right: int = 0  # … to a clear or weak task
+    clear_pairs: int = 0
+    clear_found: int = 0  # clear pairs recovered by an accepted link
+    group_accepted: int = 0
+    group_accepted_right: int = 0
+    unmatched: list[str] = field(default_factory=list)  # quotes no task holds
+
+    def add(self, other: Counts) -> None:
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def rates(self) -> dict[str, float | None]:
+        def ratio(a: int, b: int) -> float | None:
+            return round(a / b, 3) if b else None
+
+        return {
+            "group@1": ratio(self.group_at1, self.group_total),
+            "group@3": ratio(self.group_at3, self.group_total),
+            "task@1": ratio(self.task_at1, self.task_total),
+            "task@3": ratio(self.task_at3, self.task_total),
+            "accepted precision": ratio(self.accepted_right, self.accepted),
+            "accepted recall": ratio(self.clear_found, self.clear_pairs),
+            "group accepted precision": ratio(self.group_accepted_right, self.group_accepted),
+        }
+
+
+def score_document(document: Document, layer: Layer, labels: Iterable[Label], ranker: Ranker) -> Counts:
+    tasks = linkable_tasks(document)
+    by_task: dict[str, list[Link]] = {}
+    for link in link_document(document, layer, ranker):
+        by_task.setdefault(link.source_local_id, []).append(link)
+    counts = Counts()
+    for label in labels:
+        task = find_task(document, tasks, label.quote)
+        if task is None:
+            counts.unmatched.append(label.quote)
+            continue
+        links = sorted(by_task.get(task.local_id, []), key=lambda l: l.rank)
+        groups = [l for l in links if l.link_type == "serves-group"]
+        targets = [l for l in links if l.link_type == "implements"]
+        if label.group57:
+            counts.group_total += 1
+            counts.group_at1 += groups[0].target == f"group:{label.group57}"
+            counts.group_at3 += f"group:{label.group57}" in {l.target for l in groups[:3]}
+            accepted_groups = [l for l in groups if l.status == "accepted"]
+            counts.group_accepted += len(accepted_groups)
+            counts.group_accepted_right += sum(l.target == f"group:{label.group57}" for l in accepted_groups)
+        if label.tasks03:
+            counts.task_total += 1
+            counts.task_at1 += targets[0].target in label.tasks03
+            counts.task_at3 += bool(set(label.tasks03) & {l.target for l in targets[:3]})
+        accepted = [l for l in targets if l.status == "accepted"]
+        counts.accepted += len(accepted)
+        counts.accepted_right += sum(l.target in label.tasks03 + label.weak03 for l in accepted)
+        counts.clear_pairs += len(label.tasks03)
+        counts.clear_found += sum(l.target in label.tasks03 for l in accepted)
+    return counts
+
+
+def evaluate(documents: list[Document], layer: Layer, labels: list[Label]) -> dict[str, dict[str, Counts]]:
+    """{ranker: {source_id or 'overall': Counts}}."""
+    result: dict[str, dict[str, Counts]] = {}
+    for name, ranker in RANKERS.items():
+        per_doc = {}
+        overall = Counts()
+        for document in documents:
+            mine = [l for l in labels if l.source_id == document.source.source_id]
+            if mine:
+                per_doc[document.source.source_id] = score_document(document, layer, mine, ranker)
+                overall.add(per_doc[document.source.source_id])
+        per_doc["overall"] = overall
+        result[name] = per_doc
+    return result
+
+
+def format_table(result: dict[str, dict[str, Counts]]) -> str:
+    names = list(result)
+    metrics = list(Counts().rates())
+    lines = []
+    for doc in result[names[0]]:
+        counts = result[names[0]][doc]
+        lines.append(f"{doc}  (labels: {counts.group_total} with a group, {counts.task_total} with a clear 03 task)")
+        lines.append(f"  {'metric':26}" + "".join(f"{n:>10}" for n in names))
+        for metric in metrics:
+            cells = [result[n][doc].rates()[metric] for n in names]
+            lines.append(f"  {metric:26}" + "".join(f"{'-' if c is None else f'{c:.3f}':>10}" for c in cells))
+        if counts.unmatched:
+            lines.append(f"  labels whose quote no task holds: {len(counts.unmatched)}")
+    return "\n".join(lines)
+
+
+def run(sources_dir: Path, layer: Layer, labels_path: Path = LABELS) -> dict[str, dict[str, Counts]]:
+    from kg.extract import extract_document
+    from kg.sources import load_sources
+
+    sources, _ = load_sources(sources_dir)
+    documents = [extract_document(s) for s in sources]
+    return evaluate(documents, layer, load_labels(labels_path))

@@ -1,0 +1,56 @@
+"""Turn rankings into Link objects with a confidence, a method, evidence and a status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kg.link.rank import Layer, Ranking, rank_combined
+from kg.model import Document, Link, Task
+
+Ranker = Callable[[list[Task], Layer], list[Ranking]]
+
+TOP_TASKS = 3  # 03 task candidates kept per local task (recall@3 is what a reviewer sees)
+TOP_GROUPS = 2
+# Accept a first-ranked link above these confidences: chosen from the measured precision of
+# accepted links on the labels (docs/linking.md), aiming at >= 95 % precise accepted links.
+ACCEPT_TASK = 0.55
+ACCEPT_GROUP = 0.80
+
+
+def task_confidence(scores: list[float], rank: int) -> float:
+    """Confidence of the candidate at `rank` (0-based): its score, discounted when the next
+    candidate is nearly as good (an ambiguous choice is less certain than a clear winner)."""
+    score = max(0.0, min(1.0, scores[rank]))
+    following = scores[rank + 1] if rank + 1 < len(scores) else 0.0
+    margin = (scores[rank] - following) / scores[rank] if scores[rank] > 0 else 0.0
+    return round(score ** 0.5 * (0.5 + 0.5 * max(0.0, min(1.0, margin * 4))), 4)
+
+
+def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
+    links = []
+    for rank, (group, prob) in enumerate(ranking.groups[:TOP_GROUPS], start=1):
+        confidence = round(prob, 4)
+        method = "structure" if task.group_heading else "combined"
+        status = "accepted" if rank == 1 and confidence >= ACCEPT_GROUP else "suggested"
+        links.append(Link(source_id, task.local_id, f"group:{group}", "serves-group", confidence, method, task.span, status, rank))
+    scores = [s for _, s in ranking.tasks]
+    for rank, (target, _) in enumerate(ranking.tasks[:TOP_TASKS], start=1):
+        confidence = 1.0 if target in ranking.signals else task_confidence(scores, rank - 1)
+        method = "explicit-reference" if target in ranking.signals else "combined"
+        status = "accepted" if rank == 1 and confidence >= ACCEPT_TASK else "suggested"
+        links.append(Link(source_id, task.local_id, target, "implements", confidence, method, task.span, status, rank))
+    return links
+
+
+def linkable_tasks(document: Document) -> list[Task]:
+    return [t for t in document.tasks if t.section == "tasks"]
+
+
+def link_document(document: Document, layer: Layer, ranker: Ranker = rank_combined) -> list[Link]:
+    """Links from every task of the document (its 'tasks' section) to the 57 groups and the 03
+    Phụ lục II tasks, best first. Deterministic: same document and layer, same links."""
+    tasks = linkable_tasks(document)
+    links = []
+    for task, ranking in zip(tasks, ranker(tasks, layer)):
+        links += links_for_task(document.source.source_id, task, ranking)
+    return links

@@ -1,0 +1,139 @@
+"""Rank the central Phụ lục II tasks and the seven 57 groups for every local task.
+
+Two rankers share one interface: `plain_tfidf` (the baseline) and `combined` (syllable and
+character n-grams on folded text, a group prior from the local heading structure, explicit
+references). Scores are similarities in [0, 1]-ish; `confidence` turns them into [0, 1]."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from sklearn.metrics.pairwise import cosine_similarity
+
+from kg.link.text import char_vectorizer, folded_words, plain_vectorizer, syllable_vectorizer
+from kg.model import CentralDirective, CentralGroup, Task
+
+
+class Layer(Protocol):
+    directives: list[CentralDirective]
+    groups: list[CentralGroup]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the combined ranker, chosen by measurement (docs/linking.md)."""
+
+    char: float = 0.5  # share of character n-grams in the lexical similarity (rest: syllables)
+    group_prior: float = 0.15  # how much the task's group probability lifts directives of that group
+    heading: float = 1.0  # weight of the heading-to-group-title similarity in the group vote
+    siblings: float = 0.5  # weight of the pooled vote of tasks under the same heading
+    sharpness: float = 12.0  # softmax temperature turning group scores into probabilities
+
+
+@dataclass
+class Ranking:
+    """For one local task: central task ids and groups, best first, with their scores."""
+
+    tasks: list[tuple[str, float]]
+    groups: list[tuple[int, float]]  # group number, probability
+    signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
+
+
+def central_tasks(layer: Layer) -> list[CentralDirective]:
+    return [d for d in layer.directives if d.kind == "task" and d.local_id.startswith("PL2.")]
+
+
+def _similarity(vectorizer, local: list[str], central: list[str]) -> np.ndarray:
+    """Cosine similarity, the vocabulary and IDF fitted on the central side only so that the
+    scores do not depend on which local documents are linked together."""
+    matrix = vectorizer.fit_transform(central)
+    return cosine_similarity(vectorizer.transform(local), matrix)
+
+
+def _order(scores: np.ndarray, ids: list) -> list[tuple]:
+    # stable sort on (-score, position): deterministic ties
+    return [(ids[i], float(scores[i])) for i in np.lexsort((np.arange(len(scores)), -scores))]
+
+
+def rank_plain_tfidf(tasks: list[Task], layer: Layer) -> list[Ranking]:
+    """Baseline: default TF-IDF on the text as written; the group is that of the best task."""
+    directives = central_tasks(layer)
+    sims = _similarity(plain_vectorizer(), [t.text for t in tasks], [d.text for d in directives])
+    ids = [d.local_id for d in directives]
+    group_of = {d.local_id: d.group for d in directives}
+    rankings = []
+    for row in sims:
+        ordered = _order(row, ids)
+        groups: list[tuple[int, float]] = []
+        for target, score in ordered:
+            if group_of[target] not in {g for g, _ in groups}:
+                groups.append((group_of[target], score))
+        rankings.append(Ranking(ordered, groups))
+    return rankings
+
+
+_EXPLICIT = re.compile(r"nhiem vu (?:so )?(\d{1,3})\b[^.;]{0,60}?phu luc ii\b[^.;]{0,60}?03 ?/ ?nq ?- ?cp")
+
+
+def explicit_references(text: str) -> set[str]:
+    """'nhiệm vụ số 14 tại Phụ lục II ... Nghị quyết 03/NQ-CP' -> {'PL2.14'}."""
+    return {f"PL2.{n}" for n in _EXPLICIT.findall(fold_text(text))}
+
+
+def fold_text(text: str) -> str:
+    return " ".join(folded_words(text).split())
+
+
+def lexical_similarity(local: list[str], central: list[str], weights: Weights) -> np.ndarray:
+    syllables = _similarity(syllable_vectorizer(), local, central)
+    chars = _similarity(char_vectorizer(), local, central)
+    return (1 - weights.char) * syllables + weights.char * chars
+
+
+def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
+    e = np.exp(sharpness * (scores - scores.max(axis=1, keepdims=True)))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def group_probabilities(tasks: list[Task], layer: Layer, lexical: np.ndarray, weights: Weights) -> np.ndarray:
+    """P(57 group | task) from three votes: the task's own content (its best match in each
+    group), the content of its siblings under the same heading (plans list a group's tasks
+    together even where the heading itself is lost), and the heading text against the titles."""
+    directives = central_tasks(layer)
+    numbers = [g.number for g in layer.groups]
+    members = [np.array([d.group == n for d in directives]) for n in numbers]
+    content = np.stack([lexical[:, m].max(axis=1) for m in members], axis=1)
+    pooled = np.zeros_like(content)
+    for path in {t.group_path for t in tasks}:
+        rows = [i for i, t in enumerate(tasks) if t.group_path == path]
+        pooled[rows] = content[rows].mean(axis=0)
+    headings = [t.group_heading for t in tasks]
+    heading = _similarity(char_vectorizer(), headings, [g.title for g in layer.groups])
+    heading[[not h.strip() for h in headings]] = 0.0
+    score = content + weights.siblings * pooled + weights.heading * heading
+    return _softmax(score, weights.sharpness)
+
+
+def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights()) -> list[Ranking]:
+    directives = central_tasks(layer)
+    ids = [d.local_id for d in directives]
+    if not tasks:
+        return []
+    lexical = lexical_similarity([t.text for t in tasks], [d.text for d in directives], weights)
+    probs = group_probabilities(tasks, layer, lexical, weights)
+    column = {g.number: j for j, g in enumerate(layer.groups)}
+    prior = probs[:, [column[d.group] for d in directives]]
+    scores = lexical + weights.group_prior * prior
+    rankings = []
+    for i, task in enumerate(tasks):
+        signals = {}
+        for target in explicit_references(task.text):
+            if target in ids:
+                scores[i, ids.index(target)] = scores[i].max() + 1.0
+                signals[target] = "explicit-reference"
+        groups = _order(probs[i], [g.number for g in layer.groups])
+        rankings.append(Ranking(_order(scores[i], ids), groups, signals))
+    return rankings

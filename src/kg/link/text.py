@@ -1,0 +1,44 @@
+"""Vietnamese-suited text features for matching local tasks to central directives.
+
+Vietnamese words are one to three space-separated syllables, so syllable unigrams and bigrams
+approximate words; character n-grams on accent-folded text keep OCR output (lost or garbled
+diacritics, broken syllables) comparable with clean text."""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from kg.parse.normalize import fold
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Words every task of the domain repeats: they say nothing about which task is meant.
+_DOMAIN_STOP = (
+    "khoa hoc cong nghe doi moi sang tao chuyen doi so va cac cua trong de cho tren voi theo "
+    "nhung mot la co duoc ve tai thuc hien trien khai tinh thanh pho dia ban"
+).split()
+
+
+def folded_words(text: str) -> str:
+    """Accent-folded lower-case text with every non-alphanumeric run turned into one space."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+def syllable_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        preprocessor=folded_words,
+        ngram_range=(1, 2),
+        stop_words=_DOMAIN_STOP,
+        sublinear_tf=True,
+        token_pattern=r"[0-9a-z]+",
+    )
+
+
+def char_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(preprocessor=folded_words, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+
+
+def plain_vectorizer() -> TfidfVectorizer:
+    """The baseline: scikit-learn defaults on the text as written (diacritics kept)."""
+    return TfidfVectorizer()
