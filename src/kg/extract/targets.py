@@ -18,7 +18,7 @@ _COMPARATORS = (
 )
 _VALUE = re.compile(
     rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+)?(?P<low>{_NUMBER})"
-    rf"(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+dan|"
+    rf"(?:\s*%(?=\s*(?:-|–|den)\s*\d))?(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+dan|"
     rf"ty\s+usd|trieu|doanh nghiep|do thi|trung tam|san pham)?(?P<base>\s*(?:grdp|gdp|tong chi ngan sach))?",
 )
 _YEAR = re.compile(r"(?:den|nam|den het nam)\s+(20[2-5]\d)")
