@@ -63,7 +63,7 @@ FORMATS: tuple[Format, ...] = (
     # CSV/TSV are defined for SELECT only (SPARQL 1.1 CSV/TSV Results).
     Format("csv", ("text/csv",), "csv", frozenset({"select"}), ox.QueryResultsFormat.CSV),
     Format("tsv", ("text/tab-separated-values",), "tsv", frozenset({"select"}), ox.QueryResultsFormat.TSV),
-    Format("turtle", ("text/turtle", "application/x-turtle"), "ttl", _GRAPH, ox.RdfFormat.TURTLE, ("ttl", "n3")),
+    Format("turtle", ("text/turtle", "application/turtle", "application/x-turtle"), "ttl", _GRAPH, ox.RdfFormat.TURTLE, ("ttl", "n3")),
     Format("ntriples", ("application/n-triples",), "nt", _GRAPH, ox.RdfFormat.N_TRIPLES, ("nt", "n-triples")),
     Format("jsonld", ("application/ld+json", "application/json"), "jsonld", _GRAPH, ox.RdfFormat.JSON_LD,
            ("json-ld", "json"), "http://www.w3.org/ns/formats/JSON-LD"),

@@ -1,0 +1,166 @@
+"""The FastAPI app: SPARQL 1.1 Protocol query operation, read-only Graph Store Protocol, health.
+
+Handlers stay thin (read request -> run in a worker thread -> serialise); the protocol details live in
+protocol.py, negotiation in negotiation.py, the service description in description.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import anyio
+import pyoxigraph as ox
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
+
+from kg.query import PREFIXES, Format, QueryError, QueryResult, QueryTimeout, load_store, run_query, serialize
+from kg.serve.description import SD_PREFIXES, graph_sizes, html_page, service_description
+from kg.serve.negotiation import negotiate, prefers_html, supported
+from kg.serve.protocol import ServiceError, read_request
+
+T = TypeVar("T")
+TRUNCATED = "X-SPARQL-Truncated"
+MAX_ROWS = "X-SPARQL-Max-Rows"
+
+
+@dataclass
+class Service:
+    store: ox.Store
+    max_rows: int
+    timeout_s: float
+    max_concurrent: int
+    sizes: dict[str, int] = field(init=False)
+    _limiter: anyio.CapacityLimiter | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.sizes = graph_sizes(self.store)
+
+    async def run(self, work: Callable[[float], T]) -> T:
+        """`work(deadline)` in a worker thread, answered with 503 once timeout_s has passed."""
+        if self._limiter is None:  # created lazily: anyio needs a running event loop
+            self._limiter = anyio.CapacityLimiter(self.max_concurrent)
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            with anyio.fail_after(self.timeout_s):
+                return await anyio.to_thread.run_sync(work, deadline, abandon_on_cancel=True, limiter=self._limiter)
+        except (TimeoutError, QueryTimeout) as err:
+            raise ServiceError(
+                503,
+                f"Query stopped after the server time limit of {self.timeout_s} s "
+                "(setting timeout_s; `kg serve --timeout`). Narrow the query or add LIMIT.",
+            ) from err
+
+
+class SparqlApp(FastAPI):
+    """FastAPI whose CORS layer wraps everything, so even unhandled 500s carry CORS headers
+    (Starlette's ServerErrorMiddleware otherwise sits outside user middleware)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return CORSMiddleware(
+            super().build_middleware_stack(),
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=[TRUNCATED, MAX_ROWS],
+            max_age=3600,
+        )
+
+
+def create_app(
+    store_or_paths: ox.Store | Iterable[str | Path],
+    *,
+    max_rows: int = 10000,
+    timeout_s: float = 30,
+    max_concurrent: int = 4,
+) -> SparqlApp:
+    store = store_or_paths if isinstance(store_or_paths, ox.Store) else load_store(store_or_paths)
+    app = SparqlApp(title="nq57-kg SPARQL endpoint", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = Service(store, max_rows, timeout_s, max_concurrent)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_api_route("/sparql", sparql, methods=["GET", "POST"])
+    app.add_api_route("/graph-store", graph_store, methods=["GET", "HEAD"])
+    app.add_api_route("/health", health, methods=["GET"])
+    return app
+
+
+async def sparql(request: Request) -> Response:
+    service: Service = request.app.state.service
+    req = await read_request(request)
+    accept = request.headers.get("accept")
+    if req.query is None:
+        return _describe(request, service, accept)
+
+    def work(deadline: float) -> tuple[QueryResult, Format, bytes]:
+        try:
+            result = run_query(service.store, req.query, max_rows=service.max_rows, deadline=deadline,
+                               default_graphs=req.default_graphs, named_graphs=req.named_graphs)
+        except QueryError as err:
+            raise ServiceError(400, f"SPARQL syntax error: {err}") from err
+        fmt = _choose(result.kind, accept, req.format_override)
+        return result, fmt, serialize(result, fmt)
+
+    result, fmt, body = await service.run(work)
+    headers = {TRUNCATED: str(result.truncated).lower(), MAX_ROWS: str(service.max_rows), "Vary": "Accept"}
+    return Response(body, media_type=_content_type(fmt), headers=headers)
+
+
+async def graph_store(request: Request, graph: str | None = None) -> Response:
+    """Read-only Graph Store Protocol, indirect identification: ?graph=IRI or ?default (the union)."""
+    service: Service = request.app.state.service
+    wants_default = "default" in request.query_params
+    if (graph is None) == (not wants_default):
+        raise ServiceError(400, "Give exactly one of ?graph=IRI or ?default.")
+    if graph is not None and graph not in service.sizes:
+        raise ServiceError(404, f"No graph named <{graph}>. Named graphs are listed in the service description.")
+    fmt = _choose("graph", request.headers.get("accept"), None)
+
+    def work(deadline: float) -> bytes:
+        name = None if graph is None else ox.NamedNode(graph)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in service.store.quads_for_pattern(None, None, None, name)}
+        return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes=PREFIXES)
+
+    return Response(await service.run(work), media_type=_content_type(fmt), headers={"Vary": "Accept"})
+
+
+async def health(request: Request) -> dict[str, object]:
+    service: Service = request.app.state.service
+    return {"status": "ok", "graphs": len(service.sizes), "triples": sum(service.sizes.values()),
+            "max_rows": service.max_rows, "timeout_s": service.timeout_s}
+
+
+def _describe(request: Request, service: Service, accept: str | None) -> Response:
+    endpoint = str(request.url.replace(query=""))
+    if prefers_html(accept):
+        return HTMLResponse(html_page(endpoint, service.max_rows, service.timeout_s), headers={"Vary": "Accept"})
+    fmt = _choose("graph", accept, None)
+    body = ox.serialize(service_description(endpoint, service.sizes), format=fmt.oxigraph, prefixes=SD_PREFIXES)
+    return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+
+
+def _choose(form: str, accept: str | None, override: str | None) -> Format:
+    fmt = negotiate(form, accept, override)  # type: ignore[arg-type]
+    if fmt is None:
+        raise ServiceError(
+            406, f"No acceptable format for {form.upper()} results. Supported: {', '.join(supported(form))}."  # type: ignore[arg-type]
+        )
+    return fmt
+
+
+def _content_type(fmt: Format) -> str:
+    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+
+
+async def _service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    return JSONResponse({"ok": False, "status": exc.status, "error": exc.message}, exc.status, exc.headers)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"ok": False, "status": 500, "error": f"{type(exc).__name__}: {exc}"}, 500)
