@@ -13,8 +13,8 @@ TOP_TASKS = 3  # 03 task candidates kept per local task (recall@3 is what a revi
 TOP_GROUPS = 2
 # Accept a first-ranked link above these confidences: chosen from the measured precision of
 # accepted links on the labels (docs/linking.md), aiming at >= 95 % precise accepted links.
-ACCEPT_TASK = 0.55
-ACCEPT_GROUP = 0.80
+ACCEPT_TASK = 0.80
+ACCEPT_GROUP = 0.90
 
 
 def task_confidence(scores: list[float], rank: int) -> float:

@@ -26,11 +26,11 @@ class Layer(Protocol):
 class Weights:
     """Weights of the combined ranker, chosen by measurement (docs/linking.md)."""
 
-    char: float = 0.5  # share of character n-grams in the lexical similarity (rest: syllables)
-    group_prior: float = 0.15  # how much the task's group probability lifts directives of that group
+    char: float = 0.3  # share of character n-grams in the lexical similarity (rest: syllables)
+    group_prior: float = 0.2  # how much the task's group probability lifts directives of that group
     heading: float = 1.0  # weight of the heading-to-group-title similarity in the group vote
     siblings: float = 0.5  # weight of the pooled vote of tasks under the same heading
-    sharpness: float = 12.0  # softmax temperature turning group scores into probabilities
+    sharpness: float = 8.0  # softmax temperature turning group scores into probabilities
 
 
 @dataclass
