@@ -1,0 +1,98 @@
+"""The main job end to end on the five seed documents."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from kg import config
+from kg.graph.ids import graph_iri
+from kg.graph.vocab import ELI, KG
+from kg.pipeline import build
+from kg.sources import load_sources
+
+SEEDS = ("can-tho_ubnd_kh-37", "da-nang_tu_ctr-57_ocr", "da-nang_ubnd_kh-57_news-summary",
+         "dak-lak_ubnd_kh-146", "quang-nam_tu_ctr-60")
+
+
+def test_every_seed_becomes_a_named_graph_with_tasks(built):
+    out, report = built
+    assert [d.source_id for d in report.documents] == list(SEEDS)
+    assert report.errors == []
+    dataset = Dataset()
+    dataset.parse(out / "graph.trig", format="trig")
+    for source_id in SEEDS:
+        graph = dataset.graph(URIRef(graph_iri("doc", source_id)))
+        documents = set(graph.subjects(KG.sourceFile, None))
+        assert len(documents) == 1, source_id
+        assert len(set(graph.subjects(RDF.type, KG.Task))) >= 20, source_id
+
+
+def test_metadata_of_a_clean_plan(built):
+    _, report = built
+    can_tho = next(d for d in report.documents if d.source_id == "can-tho_ubnd_kh-37")
+    assert (can_tho.symbol, can_tho.date, can_tho.jurisdiction) == ("37/KH-UBND", "2025-02-20", "Cần Thơ")
+    assert can_tho.iri == "https://w3id.org/nq57kg/eli/vn-can-tho/ubnd/kh/2025/37"
+
+
+def test_documents_without_number_get_provisional_iris(built):
+    out, report = built
+    graph = Graph().parse(out / "graph.ttl", format="turtle")
+    summary = next(d for d in report.documents if d.source_id == "da-nang_ubnd_kh-57_news-summary")
+    assert "/nn-" in summary.iri
+    assert (URIRef(summary.iri), KG.provisional, None) in graph
+    assert (URIRef(summary.iri), ELI.jurisdiction, URIRef("https://w3id.org/nq57kg/place/vn-da-nang")) in graph
+
+
+def test_turtle_and_trig_hold_the_same_triples(built):
+    out, _ = built
+    dataset = Dataset()
+    dataset.parse(out / "graph.trig", format="trig")
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(union, Graph().parse(out / "graph.ttl", format="turtle"))
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    out, _ = built
+    build(config.DATA_DIR, tmp_path, config.ONTOLOGY_DIR)
+    for name in ("graph.trig", "graph.ttl", "graph.nq"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def _data_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR / "sources", data / "sources")
+    (data / "sources" / name).write_bytes(content)
+    return data
+
+
+def test_bad_files_are_named_and_the_others_still_build(tmp_path):
+    data = _data_with(tmp_path, "empty.txt", b"   \n")
+    (data / "sources" / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (data / "sources" / "latin1.txt").write_bytes("Kế hoạch số 12/KH-UBND".encode("utf-8")[:-3] + b"\xe9t\xe9 " * 20)
+    cut = (config.DATA_DIR / "sources" / "can-tho_ubnd_kh-37.txt").read_bytes()[:1001]
+    (data / "sources" / "can-tho_ubnd_kh-37.txt").write_bytes(cut)
+    report = build(data, tmp_path / "out", config.ONTOLOGY_DIR)
+    problems = {Path(e.path).name: e.problem for e in report.errors}
+    assert problems["empty.txt"] == "empty file"
+    assert problems["binary.txt"].startswith("binary file")
+    assert problems["latin1.txt"].startswith("not UTF-8 text: invalid byte 0xe9")
+    assert problems["can-tho_ubnd_kh-37.txt"].startswith("changed or truncated")
+    assert len(report.documents) == 4
+    assert (tmp_path / "out" / "graph.trig").exists()
+
+
+def test_a_file_cut_inside_a_character_is_reported_as_truncated(tmp_path):
+    data = tmp_path / "sources"
+    data.mkdir()
+    text = ("Kế hoạch triển khai nhiệm vụ chuyển đổi số của tỉnh " * 3).encode("utf-8")
+    (data / "plan.txt").write_bytes(text + "ế".encode("utf-8")[:2])
+    sources, errors = load_sources(data)
+    assert sources == []
+    assert "truncated" in errors[0].problem and errors[0].path.endswith("plan.txt")
