@@ -275,17 +275,19 @@ def _words(text: str) -> set[str]:
     return set(_PUNCT.sub(" ", fold(text)).split())
 
 
-def objective_for(target: Target, objectives: list[NationalTarget]) -> str:
+def objective_for(target: Target, targets57: list[NationalTarget], objectives: list[CentralDirective]) -> str:
     """The 57 objective a 03 indicator quantifies: one with a target on the same indicator and
-    year, else the objective of that year sharing most words with the indicator."""
-    same_year = [o for o in objectives if o.target.year == target.year]
-    for candidate in same_year:
-        if target.indicator_key and candidate.target.indicator_key == target.indicator_key:
+    year, else the objective of that year whose text holds the largest share of the indicator's words."""
+    for candidate in targets57:
+        if target.indicator_key and (candidate.target.indicator_key, candidate.target.year) == (
+                target.indicator_key, target.year):
             return candidate.objective
     words = _words(target.indicator_text)
-    scored = sorted(((len(words & _words(o.target.indicator_text)), o.objective) for o in same_year),
-                    key=lambda s: (-s[0], s[1]))
-    return scored[0][1] if scored and scored[0][0] else ""
+    years = {t.objective: t.target.year for t in targets57}
+    scored = sorted((-len(words & _words(o.text)) / max(len(words), 1), o.local_id) for o in objectives
+                    if str(target.year) in o.text or years.get(o.local_id) == target.year
+                    or str(target.year) in next((p.text for p in objectives if p.local_id == o.parent), ""))
+    return scored[0][1] if scored and scored[0][0] < 0 else ""
 
 
 # --- documents ---------------------------------------------------------------------------------------
@@ -368,7 +370,7 @@ def parse_central(corpus_dir: Path) -> CentralLayer:
     layer.targets = [NationalTarget("nq57", t, t.part_path) for t in objective_targets(objectives)]
     national57 = list(layer.targets)
     for target in pl1_targets(raw["pl1"]):
-        layer.targets.append(NationalTarget("nq03-programme", target, objective_for(target, national57)))
+        layer.targets.append(NationalTarget("nq03-programme", target, objective_for(target, national57, objectives)))
     layer.changes = [ChangeEvent(f"merger-{i}", national(old), national(new), MERGER_DATE, MERGER_BASIS)
                      for i, (old, new) in enumerate(MERGERS, start=1)]
     layer.repairs = repairs
