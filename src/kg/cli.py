@@ -91,3 +91,23 @@ def validate(graph_path: Path, shapes_dir: Path, fmt: str) -> None:
     else:
         click.echo(format_text(reports))
     sys.exit(1 if any(r.count("violation") for r in reports) else 0)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=config.CORPUS_DIR,
+              show_default=True, help="Corpus folder holding central/ (never committed).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=config.DATA_DIR / "reference", show_default=True, help="Folder for central.json and central.ttl.")
+def reference(corpus_dir: Path, out_dir: Path) -> None:
+    """Derive the central layer (57-NQ/TW, 03/NQ-CP, 71/NQ-CP) from the corpus into OUT."""
+    from kg.central import CorpusMissing, parse_central, write_reference
+
+    try:
+        layer = parse_central(corpus_dir)
+    except CorpusMissing as error:
+        raise click.ClickException(str(error)) from error
+    for path in write_reference(layer, out_dir):
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(layer.documents)} documents, {len(layer.groups)} groups, {len(layer.directives)} directives "
+               f"({sum(d.secondary for d in layer.directives)} secondary), {len(layer.targets)} targets, "
+               f"{len(layer.indicators)} indicators, {len(layer.changes)} change events, {len(layer.repairs)} repairs")
