@@ -161,3 +161,16 @@ def run(sources_dir: Path, layer: Layer, labels_path: Path = LABELS) -> dict[str
     sources, _ = load_sources(sources_dir)
     documents = [extract_document(s) for s in sources]
     return evaluate(documents, layer, load_labels(labels_path))
+
+
+def main(sources_dir: Path | None = None, reference_dir: Path | None = None) -> str:
+    """The accuracy table for the seed documents, from the committed reference layer."""
+    from kg.central import load_reference
+    from kg.config import DATA_DIR
+
+    layer = load_reference(reference_dir or DATA_DIR / "reference")
+    return format_table(run(sources_dir or DATA_DIR / "sources", layer))
+
+
+if __name__ == "__main__":
+    print(main())

@@ -1,0 +1,101 @@
+"""The review loop: suggested links out to a CSV a researcher edits, decisions back in.
+
+Decisions are keyed by (source document, quote, target) rather than local id, so they survive
+changes to extraction; the build applies them with `apply_decisions`."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kg.model import Link
+
+COLUMNS = ["source_doc", "local_id", "quote", "target", "target_text", "confidence", "method", "decision"]
+DECISIONS = {"accept": "accepted", "reject": "rejected"}
+QUOTE_CHARS = 80
+
+
+class ReviewError(ValueError):
+    """A malformed review CSV: says which row and which column."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    source_doc: str
+    quote: str
+    target: str
+    status: str  # accepted | rejected
+
+
+def quote_of(link: Link) -> str:
+    return " ".join(link.evidence.text.split())[:QUOTE_CHARS]
+
+
+def export_review(links: list[Link], target_texts: dict[str, str], path: Path) -> int:
+    """Write the suggested links, one row per link, with an empty decision column."""
+    rows = [l for l in links if l.status == "suggested"]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        for l in rows:
+            writer.writerow([l.source_doc, l.source_local_id, quote_of(l), l.target, target_texts.get(l.target, ""),
+                             f"{l.confidence:.4f}", l.method, ""])
+    return len(rows)
+
+
+def read_review(path: Path) -> list[Decision]:
+    """The decided rows of an edited review CSV; raises ReviewError on malformed input."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header is None:
+            raise ReviewError(f"{path}: empty file, expected header {','.join(COLUMNS)}")
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise ReviewError(f"{path}: row 1 (header): missing column(s) {', '.join(missing)}")
+        decisions = []
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise ReviewError(f"{path}: row {number}: {len(row)} cells, the header has {len(header)}")
+            cells = dict(zip(header, (c.strip() for c in row)))
+            for column in ("source_doc", "quote", "target"):
+                if not cells[column]:
+                    raise ReviewError(f"{path}: row {number}, column '{column}': empty")
+            decision = cells["decision"].lower()
+            if decision and decision not in DECISIONS:
+                raise ReviewError(f"{path}: row {number}, column 'decision': {cells['decision']!r}, expected accept, reject or empty")
+            if decision:
+                decisions.append(Decision(cells["source_doc"], cells["quote"], cells["target"], DECISIONS[decision]))
+    return decisions
+
+
+def load_decisions(path: Path) -> list[Decision]:
+    return read_review(path) if path.exists() else []
+
+
+def import_review(review: Path, decisions_file: Path) -> int:
+    """Merge the decisions of an edited review CSV into the decisions file (a later decision on
+    the same link replaces an earlier one). Returns how many decisions the review held."""
+    new = read_review(review)
+    merged = {(d.source_doc, d.quote, d.target): d for d in load_decisions(decisions_file) + new}
+    decisions_file.parent.mkdir(parents=True, exist_ok=True)
+    with decisions_file.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        for key in sorted(merged):
+            d = merged[key]
+            writer.writerow([d.source_doc, "", d.quote, d.target, "", "", "manual",
+                             "accept" if d.status == "accepted" else "reject"])
+    return len(new)
+
+
+def apply_decisions(links: list[Link], decisions: list[Decision]) -> list[Link]:
+    """Reviewed links take the researcher's status and method 'manual'; others are unchanged."""
+    status = {(d.source_doc, d.quote, d.target): d.status for d in decisions}
+    return [
+        replace(l, status=status[key], method="manual") if (key := (l.source_doc, quote_of(l), l.target)) in status else l
+        for l in links
+    ]

@@ -1,0 +1,66 @@
+"""The linker's measured figures on the labelled seeds, held a little below what it reaches."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.central import load_reference
+from kg.config import DATA_DIR
+from kg.evaluation.links import run
+from kg.extract import extract_document
+from kg.link import link_document
+from kg.sources import load_sources
+
+
+@pytest.fixture(scope="module")
+def layer():
+    return load_reference(DATA_DIR / "reference")
+
+
+@pytest.fixture(scope="module")
+def result(layer):
+    return run(DATA_DIR / "sources", layer)
+
+
+def test_method_overall(result):
+    rates = result["method"]["overall"].rates()
+    assert rates["group@1"] >= 0.88
+    assert rates["group@3"] >= 0.93
+    assert rates["task@1"] >= 0.77
+    assert rates["task@3"] >= 0.87
+    assert rates["accepted precision"] >= 0.95
+    assert rates["group accepted precision"] >= 0.97
+
+
+def test_method_beats_baseline(result):
+    method, baseline = result["method"]["overall"].rates(), result["baseline"]["overall"].rates()
+    assert method["task@1"] > baseline["task@1"]
+    assert method["group@1"] > baseline["group@1"]
+
+
+def test_clean_plans(result):
+    for doc in ("can-tho_ubnd_kh-37", "dak-lak_ubnd_kh-146"):
+        rates = result["method"][doc].rates()
+        assert rates["task@1"] >= 0.80 and rates["task@3"] >= 0.92, doc
+
+
+def test_ocr_within_reach(result):
+    # The issue's target is OCR within 10 points of clean; measured: not reached (docs/linking.md).
+    rates = result["method"]["da-nang_tu_ctr-57_ocr"].rates()
+    assert rates["group@1"] >= 0.85
+    assert rates["task@3"] >= 0.65
+
+
+def test_every_label_found(result):
+    assert not result["method"]["overall"].unmatched
+
+
+def test_links_deterministic_and_well_formed(layer):
+    sources, _ = load_sources(DATA_DIR / "sources")
+    document = extract_document(next(s for s in sources if s.source_id == "dak-lak_ubnd_kh-146"))
+    first, second = link_document(document, layer), link_document(document, layer)
+    assert first == second
+    assert all(0.0 <= l.confidence <= 1.0 for l in first)
+    assert all(l.evidence.text == document.source.text[l.evidence.start : l.evidence.end] for l in first)
+    assert {l.status for l in first} <= {"accepted", "suggested"}
+    assert all(l.rank == 1 for l in first if l.status == "accepted")
