@@ -19,10 +19,11 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 _ROMAN_RE = re.compile(r"^(X?(?:IX|IV|V?I{0,3}))\s*[.\-–:)]\s*(.*)$")
 _DECIMAL_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(.*)$")
+_OCR_ROMAN = re.compile(r"^(I[I1l]{1,2})\.\s+(?=[A-ZĐ]{2})")
 _LETTER_RE = re.compile(r"^([a-zđ])\s*\)\s*(.*)$")
 _BULLET_RE = re.compile(r"^[-–—•+*]\s*(.*)$")
 _APPENDIX_RE = re.compile(r"^phu\s*luc\s*([ivx]+|\d+)?\b", re.I)
-_SENTENCE_END = re.compile(r"[.;:!?…”\")]$")
+_CLOSING = re.compile(r"^(noi nh\w{1,3}n\s*:|tren day la\b)")
 _KIND = {"roman": "section", "appendix": "appendix", "letter": "point", "bullet": "bullet"}
 
 
@@ -39,11 +40,11 @@ def label_of(text: str) -> tuple[str, str, str] | None:
     if m:
         num = (m.group(1) or "").upper()
         return "appendix", str(ROMAN.index(num) + 1) if num in ROMAN else num or "1", text
-    m = _ROMAN_RE.match(text)
+    m = _ROMAN_RE.match(_ocr_roman(text))
     if m and m.group(1) in ROMAN and m.group(2):
         return "roman", m.group(1), m.group(2)
     m = _DECIMAL_RE.match(text)
-    if m and m.group(2) and not m.group(2)[0].isdigit():
+    if m and m.group(2) and (not m.group(2)[0].isdigit() or _is_outline_number(text, m.group(1))):
         return f"decimal{m.group(1).count('.') + 1}", m.group(1), m.group(2)
     m = _LETTER_RE.match(text)
     if m and m.group(2):
@@ -52,6 +53,18 @@ def label_of(text: str) -> tuple[str, str, str] | None:
     if m and m.group(1):
         return "bullet", "", m.group(1)
     return None
+
+
+def _ocr_roman(text: str) -> str:
+    """OCR reads the I of a roman numeral as 1 or l ('I11. TO CHUC'): repair such a label."""
+    m = _OCR_ROMAN.match(text)
+    return m.group(1).replace("1", "I").replace("l", "I") + text[m.end(1) :] if m else text
+
+
+def _is_outline_number(text: str, number: str) -> bool:
+    """'1.12. 80% người dân …': a multi-level number closed by a dot is a label even when the
+    item starts with a figure; '6/2025' or '2.5 triệu' are not."""
+    return "." in number and text[len(number) : len(number) + 2] == ". "
 
 
 def _is_hard_wrapped(lines: list[_Line]) -> bool:
@@ -63,7 +76,8 @@ def _is_hard_wrapped(lines: list[_Line]) -> bool:
 
 
 def _logical_lines(lines: list[_Line], skip: set[int]) -> list[tuple[int, _Line]]:
-    """(index of first physical line, joined line); wrapped continuation lines are joined."""
+    """(index of first physical line, joined line). In hard-wrapped text a paragraph ends at a
+    blank line or a numbered line, not at a line ending a sentence: OCR copies wrap mid-item."""
     wrapped = _is_hard_wrapped(lines)
     out: list[tuple[int, _Line]] = []
     prev_blank = True
@@ -76,7 +90,7 @@ def _logical_lines(lines: list[_Line], skip: set[int]) -> list[tuple[int, _Line]
             wrapped
             and prev is not None
             and label_of(line.text) is None
-            and (line.text[:1].islower() or (not prev_blank and not _SENTENCE_END.search(prev.text)))
+            and (line.text[:1].islower() or not prev_blank)
         )
         if joins:
             out[-1] = (out[-1][0], _Line(prev.start, line.end, prev.text + " " + line.text))
@@ -185,6 +199,8 @@ def parse_structure(text: str) -> tuple[list[Part], list[TableRow]]:
         while pending and pending[0] < first:
             rows.extend(_add_table(tree, table_at[pending.pop(0)], text))
         span = Span(line.start, line.end, line.text)
+        if _CLOSING.match(fold(line.text)):
+            tree.stack.clear()  # 'Nơi nhận:', 'Trên đây là …' end the body: nothing below nests in its last item
         labelled = label_of(line.text)
         if labelled is None:
             tree.unnumbered("paragraph", line.text, span)
