@@ -111,3 +111,106 @@ def reference(corpus_dir: Path, out_dir: Path) -> None:
     click.echo(f"{len(layer.documents)} documents, {len(layer.groups)} groups, {len(layer.directives)} directives "
                f"({sum(d.secondary for d in layer.directives)} secondary), {len(layer.targets)} targets, "
                f"{len(layer.indicators)} indicators, {len(layer.changes)} change events, {len(layer.repairs)} repairs")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure pipeline stages against the hand labels in eval/labels."""
+
+
+@eval_group.command("links")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True, help="Folder with sources/ and reference/.")
+def eval_links(data_dir: Path) -> None:
+    """Accuracy of the 57 group and 03 task links, baseline and method, per document."""
+    from kg.evaluation.links import main as evaluate_links
+
+    click.echo(evaluate_links(data_dir / "sources", data_dir / "reference"))
+
+
+@main.group()
+def links() -> None:
+    """Review the suggested links from local tasks to the central layer."""
+
+
+@links.command("export-review")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True)
+def links_export(out_file: Path, data_dir: Path) -> None:
+    """Write the suggested links to a CSV with a decision column (accept/reject) to fill in."""
+    from kg.link.review import export_review, link_folder
+
+    all_links, texts = link_folder(data_dir)
+    click.echo(f"wrote {export_review(all_links, texts, out_file)} suggested links to {out_file}")
+
+
+@links.command("import-review")
+@click.argument("review_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True)
+def links_import(review_file: Path, data_dir: Path) -> None:
+    """Merge the decisions of an edited review CSV into DATA/reviews/links.csv."""
+    from kg.link.review import ReviewError, decisions_path, import_review
+
+    try:
+        count = import_review(review_file, decisions_path(data_dir))
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"imported {count} decisions into {decisions_path(data_dir)}")
+
+
+_GRAPH_OPTION = click.option(
+    "--graph", "graph_paths", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=[config.BUILD_DIR / "graph.trig"], show_default=True,
+    help="RDF file(s) to load (.trig, .ttl, .nq, .nt); repeat for several.")
+
+
+@main.command()
+@click.argument("query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, help="Result format name (json, xml, csv, tsv, turtle, ntriples, "
+              "jsonld, rdfxml); default json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE.")
+@click.option("--max-rows", type=int, default=1_000_000, show_default=True, help="Rows kept; more is reported.")
+@_GRAPH_OPTION
+def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...]) -> None:
+    """Run the SPARQL query in QUERY_FILE over the union of the named graphs."""
+    from kg.query import DEFAULT_FORMAT, QueryError, format_named, load_store, run_query, serialize
+
+    try:
+        result = run_query(load_store(graph_paths), query_file.read_text(encoding="utf-8"), max_rows=max_rows)
+    except (QueryError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    chosen = format_named(fmt or DEFAULT_FORMAT[result.kind], result.kind)
+    if chosen is None:
+        raise click.BadParameter(f"{fmt!r} does not apply to {result.kind.upper()} results", param_hint="--format")
+    click.echo(serialize(result, chosen).decode("utf-8"), nl=False)
+    if result.truncated:
+        click.echo(f"warning: result cut at --max-rows {max_rows}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--max-rows", default=10000, show_default=True, type=int, help="Rows per result (header marks a cut).")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float, help="Seconds per query.")
+@_GRAPH_OPTION
+def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tuple[Path, ...]) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (see docs/endpoint.md)."""
+    import uvicorn
+
+    from kg.serve import create_app
+
+    uvicorn.run(create_app(graph_paths, max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
+
+
+@main.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(["graphml", "gexf", "cyjs", "turtle", "jsonld"]))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file; default build/graph.<extension>.")
+@_GRAPH_OPTION
+def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> None:
+    """Export the graph for Gephi/Cytoscape (graphml, gexf, cyjs) or as an RDF dump (turtle, jsonld)."""
+    from kg.export import EXPORT_FORMATS, export_graph
+
+    out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
+    click.echo(f"wrote {export_graph(graph_paths, fmt, out)}")
