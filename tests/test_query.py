@@ -134,3 +134,10 @@ def test_format_registry_lookup() -> None:
 def test_serialize_refuses_a_format_of_another_form(store: ox.Store) -> None:
     with pytest.raises(ValueError, match="does not apply"):
         serialize(run_query(store, "ASK {}", max_rows=1), format_named("turtle", "graph"))
+
+
+def test_docs_list_every_format() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "endpoint.md").read_text(encoding="utf-8")
+    for fmt in FORMATS:
+        assert f"`{fmt.name}`" in docs
+        assert all(f"`{media_type}`" in docs for media_type in fmt.media_types)
