@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
-from kg.query import PREFIXES, Format, QueryError, QueryResult, QueryTimeout, load_store, run_query, serialize
+from kg.query import PREFIXES, Format, QueryError, QueryForm, QueryResult, QueryTimeout, load_store, run_query, serialize
 from kg.serve.description import SD_PREFIXES, graph_sizes, html_page, service_description
 from kg.serve.negotiation import negotiate, prefers_html, supported
 from kg.serve.protocol import ServiceError, read_request
@@ -144,12 +144,10 @@ def _describe(request: Request, service: Service, accept: str | None) -> Respons
     return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept"})
 
 
-def _choose(form: str, accept: str | None, override: str | None) -> Format:
-    fmt = negotiate(form, accept, override)  # type: ignore[arg-type]
+def _choose(form: QueryForm, accept: str | None, override: str | None) -> Format:
+    fmt = negotiate(form, accept, override)
     if fmt is None:
-        raise ServiceError(
-            406, f"No acceptable format for {form.upper()} results. Supported: {', '.join(supported(form))}."  # type: ignore[arg-type]
-        )
+        raise ServiceError(406, f"No acceptable format for {form.upper()} results. Supported: {', '.join(supported(form))}.")
     return fmt
 
 
