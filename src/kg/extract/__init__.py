@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from kg.extract.citations import find_citations
 from kg.extract.metadata import extract_metadata
 from kg.extract.targets import targets_from_table, targets_in_text
 from kg.extract.tasks import is_task_table, tasks_from_parts, tasks_from_rows
-from kg.model import Document, SourceText
+from kg.model import Document, Part, SourceText
 from kg.parse import parse_structure
 from kg.parse.normalize import fold
 
 __all__ = ["extract_document"]
+
+_HEADING_YEAR = re.compile(r"\b(20[2-5]\d)\b")
+_MAX_YEAR_HEADING = 90  # a longer 'heading' is a sentence, whose years are not the section's
 
 
 def extract_document(source: SourceText) -> Document:
@@ -27,13 +31,25 @@ def extract_document(source: SourceText) -> Document:
             tasks += tasks_from_rows(table_rows, jurisdiction, source.text)
         else:
             targets += targets_from_table(table_rows, jurisdiction, source.text)
-    targets += [t for part in parts if _is_objective(part, parts) for t in targets_in_text(part, None)]
+    by_path = {p.path: p for p in parts}
+    targets += [t for part in parts if _is_objective(part, parts) for t in targets_in_text(part, _heading_year(part, by_path))]
     problems = []
     if not meta.symbol:
         problems.append("no document number found")
     if not meta.date:
         problems.append("no date found")
     return Document(source, meta, parts, tasks, targets, find_citations(source.text), problems)
+
+
+def _heading_year(part: Part, by_path: dict[str, Part]) -> int | None:
+    """The year of the nearest enclosing heading ('2.1. Đến năm 2030', OCR 'Muc tiéu dén nim 2030')."""
+    current = by_path.get(part.parent or "")
+    while current is not None:
+        m = _HEADING_YEAR.search(fold(current.heading)) if len(current.heading) < _MAX_YEAR_HEADING else None
+        if m:
+            return int(m.group(1))
+        current = by_path.get(current.parent or "")
+    return None
 
 
 def _is_objective(part, parts) -> bool:

@@ -11,16 +11,20 @@ from kg.parse.tables import TableRow
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _COMPARATORS = (
-    (">=", r"≥|>=|toi thieu|it nhat|tu\s+(?=" + _NUMBER + r"\s*%?[^;]{0,30}tro len)|khong duoi"),
+    (">=", r"≥|>=|t[\w&@]{1,2}i\s*thi\w{0,2}u|it nhat|tu\s+(?=" + _NUMBER + r"\s*%?[^;]{0,30}tro len)|khong duoi"),
     ("<=", r"≤|<=|toi da|khong qua|duoi hoac bang"),
-    (">", r">|tren|hon|vuot"),
+    (">", r">|tren|hon|vuot"),  # 'trén' (OCR) folds to 'tren' too
     ("<", r"<|duoi"),
 )
 _VALUE = re.compile(
-    rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+)?(?P<low>{_NUMBER})"
-    rf"(?:\s*%(?=\s*(?:-|–|den)\s*\d))?(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+dan|"
-    rf"ty\s+usd|trieu|doanh nghiep|do thi|trung tam|san pham)?(?P<base>\s*(?:grdp|gdp|tong chi ngan sach))?",
+    rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+|co\s+)?(?<![\w.,])(?P<low>{_NUMBER})"
+    rf"(?:\s*%(?=\s*(?:-|–|den)\s*\d))?(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+d\w{{1,3}}n|"
+    rf"ty\s+usd|trieu|doanh nghiep|do thi|trung tam|san pham|khu|tram|to chuc)?"
+    rf"(?P<base>(?:\s*tro len)?(?:\s*trong)?\s*(?:grdp|gdp|t\w{{1,2}}ng chi ngan sach))?",
 )
+# 'xếp hạng (ở) nhóm 20 tỉnh, thành dẫn đầu cả nước', OCR 'trong nhém 05 dia phuong': a rank ≤ N
+_RANK = re.compile(r"nh\w{1,2}m\s+(?:cac\s+)?(?P<low>\d{1,3})\s+(?:tinh|dia phuong|thanh pho|quoc gia|nuoc|doanh nghiep)")
+_INDEX_CUE = re.compile(r"(chi so|\bhdi\b)[^;]{0,40}$")
 _YEAR = re.compile(r"(?:den|nam|den het nam)\s+(20[2-5]\d)")
 
 
@@ -34,6 +38,12 @@ def _unit_code(unit_text: str) -> tuple[str, str]:
     base = "grdp" if "grdp" in folded else "gdp" if "gdp" in folded else ""
     if "chingansach" in folded or "nsnn" in folded:
         base = "state-budget"
+    if folded.endswith("danso"):  # '% dân số'
+        base = "population"
+    if "tyusd" in folded:
+        return "billion-usd", base
+    if "chiso" in folded or "hdi" in folded:  # an index such as HDI: no unit of its own
+        return "index", base
     if "%/nam" in folded:
         return "percent-per-year", base
     if "%" in folded or "tyle" in folded:
@@ -51,7 +61,14 @@ def parse_values(value_text: str, unit_text: str = "") -> list[TargetValue]:
     """'≥ 30', '35-40% GRDP', 'tối thiểu 50%', '≤ 3 Đông Nam Á; ≤ 50 Thế giới', '8 - 10'."""
     folded = fold(value_text)
     values = []
+    ranks = list(_RANK.finditer(folded))
+    for m in ranks:
+        scope = _scope(folded[m.end() : m.end() + 40]) or "country"
+        values.append(TargetValue(float(m.group("low")), float(m.group("low")), "<=", "rank", "", scope,
+                                  value_text[m.start() : m.end()]))
     for m in _VALUE.finditer(folded):
+        if any(r.start("low") <= m.start("low") < r.end("low") for r in ranks):
+            continue
         if re.match(r"20[2-5]\d$", m.group("low")) and not m.group("unit"):
             continue  # a year, not a value
         comparator = "="
@@ -64,9 +81,11 @@ def parse_values(value_text: str, unit_text: str = "") -> list[TargetValue]:
         unit, base = _unit_code((m.group("unit") or "") + (m.group("base") or "") or unit_text)
         if not unit:
             unit, base = _unit_code(unit_text)
+        if not unit and m.group("cmp") and _INDEX_CUE.search(folded[max(0, m.start() - 60) : m.start()]):
+            unit = "index"  # 'chỉ số phát triển con người (HDI) trên 0,7'
         scope = _scope(folded[m.end() : m.end() + 25])
         values.append(TargetValue(low, high, comparator, unit, base, scope, value_text[m.start() : m.end()].strip()))
-    return values
+    return sorted(values, key=lambda v: folded.find(fold(v.text)))
 
 
 def _scope(after: str) -> str:
