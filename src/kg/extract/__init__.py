@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import groupby
 
 from kg.extract.citations import find_citations
 from kg.extract.metadata import extract_metadata
 from kg.extract.targets import targets_from_table, targets_in_text
 from kg.extract.tasks import is_task_table, tasks_from_parts, tasks_from_rows
-from kg.model import Document, Part, SourceText
+from kg.model import Citation, Document, Part, Relation, SourceText
 from kg.parse import parse_structure
 from kg.parse.normalize import fold
 
@@ -38,7 +39,28 @@ def extract_document(source: SourceText) -> Document:
         problems.append("no document number found")
     if not meta.date:
         problems.append("no date found")
-    return Document(source, meta, parts, tasks, targets, find_citations(source.text), problems)
+    return Document(source, meta, parts, tasks, targets, _document_citations(source.text, meta, parts), problems)
+
+
+def _document_citations(text: str, meta, parts: list[Part]) -> list[Citation]:
+    """Citations without the document's own number. 'thực hiện X' in the body describes what a
+    task does, not what the document implements: only the head (title, preamble, before the
+    first numbered section; else the first paragraph) can say the document implements X."""
+    own = _symbol_key(meta.symbol) if meta.symbol else None
+    numbered = [p.span.start for p in parts if p.label and p.kind in ("section", "item")]
+    head_end = numbered[0] if numbered else text.find("\n", 1)
+    out = []
+    for citation in find_citations(text):
+        if _symbol_key(citation.target.symbol) == own:
+            continue
+        if citation.relation is Relation.IMPLEMENTS and citation.evidence.start > head_end:
+            citation = replace(citation, relation=Relation.MENTIONS)
+        out.append(citation)
+    return out
+
+
+def _symbol_key(symbol: str) -> str:
+    return re.sub(r"\s+", "", fold(symbol)).upper()
 
 
 def _heading_year(part: Part, by_path: dict[str, Part]) -> int | None:
