@@ -128,6 +128,19 @@ def eval_links(data_dir: Path) -> None:
     click.echo(evaluate_links(data_dir / "sources", data_dir / "reference"))
 
 
+@eval_group.command("extraction")
+@click.option("--labels", "labels_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("eval/labels/extraction"), show_default=True, help="Folder of <source_id>.json labels.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True, help="Folder with sources/.")
+@click.option("--errors", is_flag=True, help="Also list every error by document and field.")
+def eval_extraction(labels_dir: Path, data_dir: Path, errors: bool) -> None:
+    """Precision / recall of metadata, tasks, agencies, deadlines and targets per document."""
+    from kg.evaluation.extraction import evaluate, format_results
+
+    click.echo(format_results(evaluate(labels_dir, data_dir / "sources"), show_errors=errors))
+
+
 @main.group()
 def links() -> None:
     """Review the suggested links from local tasks to the central layer."""
