@@ -1,0 +1,105 @@
+"""Extraction against the hand labels of the five seed documents, plus parser unit tests on real snippets."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.evaluation.extraction import evaluate
+from kg.extract.targets import parse_values
+from kg.parse.structure import label_of, parse_structure
+from kg.sources import read_source
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Thresholds a little below the measured figures (docs/extraction.md): they hold the level reached.
+THRESHOLDS = {  # field: (precision, recall) over all documents
+    "metadata": (0.82, 0.85),
+    "tasks": (0.97, 0.95),
+    "task-groups": (0.97, 0.97),
+    "agencies": (0.94, 0.84),
+    "deadlines": (0.97, 0.84),
+    "targets": (0.95, 0.97),
+    "target-comparator": (0.90, 0.93),
+    "target-unit": (0.91, 0.94),
+    "target-year": (0.95, 0.97),
+}
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate(ROOT / "eval/labels/extraction", ROOT / "data/sources")
+
+
+@pytest.mark.parametrize("field", sorted(THRESHOLDS))
+def test_precision_and_recall_hold(results, field):
+    score = results["all"][field]
+    precision, recall = THRESHOLDS[field]
+    assert score.precision >= precision, score.errors[:10]
+    assert score.recall >= recall, score.errors[:10]
+
+
+def test_ocr_document_close_to_clean_ones(results):
+    for field in ("tasks", "targets"):
+        ocr = results["da-nang_tu_ctr-57_ocr"][field].recall
+        clean = results["can-tho_ubnd_kh-37"][field].recall
+        assert ocr >= clean - 0.10
+
+
+def test_every_cantho_appendix_row_is_a_task(results):
+    from kg.extract import extract_document
+
+    source = read_source(ROOT / "data/sources/can-tho_ubnd_kh-37.txt")
+    rows = [t for t in extract_document(source).tasks if t.local_id.startswith("PL2")]
+    assert len(rows) == 46
+    assert all(t.deadline is not None for t in rows)
+
+
+def test_ocr_roman_and_outline_labels():
+    assert label_of("I11. TO CHUC THUC HIEN")[:2] == ("roman", "III")
+    assert label_of("1.12. 80% nguoi dan trong do tudi lao dong")[:2] == ("decimal2", "1.12")
+    assert label_of("6/2025 hoàn thành") is None
+
+
+def test_hard_wrapped_item_is_not_split_at_a_sentence_end():
+    text = "\n".join([
+        "1.6. Xay dung va day manh quang ba thuong hi¢u “Da Néng - Thanh phd",
+        "d6i méi sang tao” , diém dén hap dan vé khoi nghiép sang tao, ung dung cong nghé.",
+        "Tiép tuc tr1en kha1 thue hién ¢6 hiéu qua va nang cao xep hang B9 chi s6 doi mai",
+        "sang tao cap dia phuong PII ctia thanh phé Da Néng.",
+    ] + ["Dong dem de van ban duoc nhan la ban sao OCR co do rong dong gan nhu nhau ok."] * 20)
+    parts, _ = parse_structure(text)
+    assert "Tiép tuc" in parts[0].heading
+
+
+def test_closing_lines_do_not_nest_under_the_last_item():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n6. Trong quá trình tổ chức thực hiện, các Sở chủ động đề xuất.\n"
+            "Trên đây là Kế hoạch thực hiện./.\nNơi nhận:\n- Bộ Khoa học và Công nghệ;\n")
+    parts, _ = parse_structure(text)
+    bullet = next(p for p in parts if p.kind == "bullet")
+    assert bullet.parent is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("quy mo kinh té sé dat 35-40% GRDP", (35, 40, "range", "percent", "grdp")),
+    ("xuat khau dat t6i thidu 50%", (50, 50, ">=", "percent", "")),
+    ("b tri téi thiéu 3% téng chi ngan sach", (3, 3, ">=", "percent", "state-budget")),
+    ("chỉ số phát triển con người (HDI) trên 0,7", (0.7, 0.7, ">", "index", "")),
+    ("xếp hạng ở nhóm 20 tỉnh, thành dẫn đầu cả nước", (20, 20, "<=", "rank", "")),
+    ("bố trí từ 1,5% trở lên trong tổng chi ngân sách địa phương", (1.5, 1.5, ">=", "percent", "state-budget")),
+])
+def test_parse_values_on_real_phrases(text, expected):
+    value = parse_values(text)[0]
+    assert (value.low, value.high, value.comparator, value.unit, value.base) == expected
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"", "empty file"),
+    (b"\x00\x01\x02binary", "binary"),
+    ("Kế hoạch số 37/KH-UBND về chuyển đổi số của thành phố".encode("utf-8")[:-1], "truncated"),
+    (b"K\xe1 ho\xe1ch s\xe1 37 \xff\xfe abc def ghi jkl mno pqr stu vwx yz", "not UTF-8"),
+])
+def test_bad_input_names_the_problem(tmp_path, raw, problem):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(raw)
+    with pytest.raises(ValueError, match=problem):
+        read_source(path)
