@@ -68,6 +68,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 def _data_with(tmp_path: Path, name: str, content: bytes) -> Path:
     data = tmp_path / "data"
     shutil.copytree(config.DATA_DIR / "sources", data / "sources")
+    shutil.copytree(config.DATA_DIR / "reference", data / "reference")
     (data / "sources" / name).write_bytes(content)
     return data
 

@@ -39,6 +39,9 @@ def build(data_dir: Path, out_dir: Path) -> None:
 
     if not (data_dir / "sources").is_dir():
         raise click.UsageError(f"{data_dir / 'sources'} is not a folder: nothing to build from")
+    if not (data_dir / "reference" / "central.json").is_file():
+        raise click.UsageError(f"{data_dir / 'reference' / 'central.json'} is missing: "
+                               "run `kg reference --corpus PATH` to derive the central layer")
     report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"))
     _print_report(report)
     if not report.documents:

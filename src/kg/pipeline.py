@@ -12,12 +12,17 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF
 
 from kg import __version__
+from kg.central import CentralLayer, load_reference
 from kg.extract import extract_document
 from kg.graph import ids
 from kg.graph.build import document_graph
-from kg.graph.io import bind_prefixes, serialize_dataset, sorted_nquads, write_atomic
-from kg.graph.vocab import KG
-from kg.model import Document
+from kg.graph.io import bind_prefixes, serialize_quads, sorted_nquads, write_atomic
+from kg.graph.links import citation_links_graph, directive_index, task_links_graph
+from kg.graph.reference import reference_graph
+from kg.graph.vocab import ELI, KG
+from kg.link import link_document
+from kg.link.citations import complete_citations
+from kg.model import Document, Link
 from kg.sources import SourceError, load_sources
 
 OUTPUTS = {"trig": "graph.trig", "turtle": "graph.ttl", "nquads": "graph.nq"}
@@ -36,6 +41,8 @@ class DocumentSummary:
     targets: int
     agencies: int
     citations: int
+    links_accepted: int
+    links_suggested: int
     triples: int
     problems: list[str] = field(default_factory=list)
 
@@ -79,10 +86,20 @@ def ontology_graph(ontology_dir: Path) -> Graph:
     return to_canonical_graph(graph)
 
 
-def assemble(documents: list[Document], ontology_dir: Path) -> tuple[Dataset, list[DocumentSummary]]:
-    dataset = Dataset()
+def _copy_into(dataset: Dataset, name: str, graph: Graph) -> None:
+    target = dataset.graph(URIRef(ids.graph_iri(name)))
+    for triple in graph:
+        target.add(triple)
+
+
+def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
+             links: dict[str, list[Link]]) -> tuple[Dataset, list[DocumentSummary]]:
+    dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
     run = run_iri(documents)
+    index = directive_index(layer)
+    link_graph = dataset.graph(URIRef(ids.graph_iri("links")))
+    accepted = dataset.graph(URIRef(ids.graph_iri("links", "accepted")))
     summaries = []
     for document in documents:
         name = URIRef(ids.graph_iri("doc", document.source.source_id))
@@ -90,43 +107,58 @@ def assemble(documents: list[Document], ontology_dir: Path) -> tuple[Dataset, li
         doc = document_graph(document, graph)
         graph.add((name, PROV.wasGeneratedBy, run))
         graph.add((name, KG.sha256, Literal(document.source.sha256)))
-        summaries.append(summarise(document, str(doc), len(graph)))
-    ontology = dataset.graph(URIRef(ids.graph_iri("ontology")))
-    for triple in ontology_graph(ontology_dir):
-        ontology.add(triple)
+        own_links = links.get(document.source.source_id, [])
+        task_links_graph(link_graph, accepted, document, own_links, index, run)
+        citation_links_graph(link_graph, document, run)
+        summaries.append(summarise(document, str(doc), len(graph), own_links))
+    _copy_into(dataset, "reference", reference_graph(layer))
+    _copy_into(dataset, "ontology", ontology_graph(ontology_dir))
     runs = dataset.graph(URIRef(ids.graph_iri("build")))
     runs.add((run, RDF.type, PROV.Activity))
     runs.add((run, PROV.wasAssociatedWith, URIRef(f"{ids.BASE}software/nq57-kg/{__version__}")))
+    mark_loaded(dataset, runs)
     return dataset, summaries
 
 
-def summarise(document: Document, iri: str, triples: int) -> DocumentSummary:
+def mark_loaded(dataset: Dataset, into: Graph) -> None:
+    """kg:loaded true for documents whose text (or reference data) is in the graph, false for
+    documents known only because something cites them."""
+    documents = set(dataset.subjects(RDF.type, KG.PolicyDocument))
+    reference = dataset.graph(URIRef(ids.graph_iri("reference")))
+    with_text = set(dataset.subjects(KG.sourceFile, None)) | set(reference.subjects(ELI.id_local, None))
+    for doc in sorted(documents):
+        into.add((doc, KG.loaded, Literal(doc in with_text)))
+
+
+def summarise(document: Document, iri: str, triples: int, links: list[Link]) -> DocumentSummary:
     meta = document.meta
     agencies = {m.agency.key for t in document.tasks for m in t.agencies}
     agencies |= {m.agency.key for t in document.targets for m in t.monitoring}
     return DocumentSummary(
         document.source.source_id, iri, meta.symbol, meta.kind_label, meta.date or "", meta.jurisdiction_name,
         len(document.parts), len(document.tasks), len(document.targets), len(agencies),
-        len({(c.target.symbol, c.relation) for c in document.citations}), triples, list(document.problems),
+        len({(c.target.symbol, c.relation) for c in document.citations}),
+        sum(link.status == "accepted" for link in links), sum(link.status == "suggested" for link in links),
+        triples, list(document.problems),
     )
 
 
 def write_outputs(dataset: Dataset, out_dir: Path) -> dict[str, str]:
-    written = {}
-    write_atomic(out_dir / OUTPUTS["nquads"], sorted_nquads(dataset))
-    written["nquads"] = str(out_dir / OUTPUTS["nquads"])
-    for fmt in ("trig", "turtle"):
-        path = out_dir / OUTPUTS[fmt]
-        write_atomic(path, serialize_dataset(dataset, fmt))
-        written[fmt] = str(path)
-    return written
+    nquads = sorted_nquads(dataset)
+    contents = {"nquads": nquads, "trig": serialize_quads(nquads, "trig"), "turtle": serialize_quads(nquads, "turtle")}
+    for fmt, data in contents.items():
+        write_atomic(out_dir / OUTPUTS[fmt], data)
+    return {fmt: str(out_dir / OUTPUTS[fmt]) for fmt in contents}
 
 
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
           progress: Callable[[Iterable], Iterable] = lambda x: x) -> BuildReport:
     started = time.perf_counter()
+    layer = load_reference(data_dir / "reference")
     documents, errors = extract_all(data_dir / "sources", progress)
-    dataset, summaries = assemble(documents, ontology_dir)
+    complete_citations(documents, (d.ref for d in layer.documents))
+    links = {d.source.source_id: link_document(d, layer) for d in documents}
+    dataset, summaries = assemble(documents, layer, ontology_dir, links)
     outputs = write_outputs(dataset, out_dir)
     graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
     return BuildReport(summaries, errors, dict(sorted(graphs.items())), outputs, time.perf_counter() - started)

@@ -197,7 +197,6 @@ def add_evidence(graph: Graph, link: URIRef, doc: URIRef, quote: str, start: int
 def add_metadata(graph: Graph, doc: URIRef, document: Document) -> None:
     meta, source = document.meta, document.source
     graph.add((doc, RDF.type, KG.PolicyDocument))
-    graph.add((doc, KG.loaded, Literal(True)))
     graph.add((doc, KG.sourceFile, Literal(source.path)))
     graph.add((doc, KG.textState, Literal(source.text_state)))
     if meta.symbol:

@@ -41,6 +41,7 @@ class KG(DefinedNamespace):
     amends: object
     mentions: object
     citesDocument: object
+    servesGroup: object
     # roles
     assignedAgency: object
     leadAgency: object

@@ -1,0 +1,80 @@
+"""Implementation links as RDF: a reified kg:ImplementationLink per link (confidence, method,
+review status, evidence, run), and for accepted links also the direct triple, so that simple
+SPARQL works without knowing the reification."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+
+from kg.central.layer import CentralLayer
+from kg.graph import ids
+from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of
+from kg.graph.reference import document_node, group_iri
+from kg.graph.vocab import KG
+from kg.model import Document, Link, Relation
+
+LINK_PROPERTY = {"implements": KG.implements, "serves-group": KG.servesGroup}
+_DOCUMENT_RELATIONS = (Relation.IMPLEMENTS, Relation.BASED_ON, Relation.REPLACES, Relation.AMENDS)
+
+
+def directive_index(layer: CentralLayer) -> dict[str, URIRef]:
+    """Link target names -> IRIs: 'group:4', and directives by local id; the Government
+    programme first, then 57-NQ/TW, secondary sources last (their numbering is their own)."""
+    index: dict[str, URIRef] = {f"group:{g.number}": group_iri(g.number) for g in layer.groups}
+    ordered = sorted(layer.directives, key=lambda d: (d.secondary, d.doc.kind != "ctr"))
+    for directive in ordered:
+        doc = document_node(layer, layer.document_of(directive.doc))
+        index.setdefault(directive.local_id, URIRef(ids.part_iri(str(doc), directive.local_id)))
+    return index
+
+
+def add_link(graph: Graph, accepted: Graph, source: URIRef, target: URIRef, link: Link, doc: URIRef,
+             run: URIRef) -> URIRef:
+    node = URIRef(ids.link_iri(str(source), link.link_type, str(target)))
+    graph.add((node, RDF.type, KG.ImplementationLink))
+    graph.add((node, KG.linkSource, source))
+    graph.add((node, KG.linkTarget, target))
+    graph.add((node, KG.linkType, URIRef(ids.concept_iri("link-type", link.link_type))))
+    graph.add((node, KG.confidence, Literal(f"{link.confidence:.4f}", datatype=XSD.decimal)))
+    graph.add((node, KG.method, URIRef(ids.concept_iri("link-method", link.method))))
+    graph.add((node, KG.reviewStatus, URIRef(ids.concept_iri("review-status", link.status))))
+    graph.add((node, KG.rank, Literal(link.rank)))
+    graph.add((node, PROV.wasGeneratedBy, run))
+    add_evidence(graph, node, doc, link.evidence.text, link.evidence.start, link.evidence.end)
+    if link.status == "accepted" and link.link_type in LINK_PROPERTY:
+        accepted.add((source, LINK_PROPERTY[link.link_type], target))
+    return node
+
+
+def task_links_graph(graph: Graph, accepted: Graph, document: Document, links: list[Link],
+                     index: dict[str, URIRef], run: URIRef) -> int:
+    """Add the document's task links; returns how many targets were unknown (and skipped)."""
+    doc = document_iri_of(document)
+    unknown = 0
+    for link in links:
+        target = index.get(link.target)
+        if target is None:
+            unknown += 1
+            continue
+        source = URIRef(ids.part_iri(str(doc), link.source_local_id))
+        add_link(graph, accepted, source, target, link, doc, run)
+    return unknown
+
+
+def citation_links_graph(graph: Graph, document: Document, run: URIRef) -> None:
+    """Explicit citations ('Thực hiện Nghị quyết số 57-NQ/TW …') as accepted links with their quote."""
+    doc = document_iri_of(document)
+    seen = set()
+    for citation in document.citations:
+        if citation.relation not in _DOCUMENT_RELATIONS:
+            continue
+        target = URIRef(ids.document_iri(cited_ref(citation.target, document)))
+        key = (target, citation.relation)
+        if target == doc or key in seen:
+            continue
+        seen.add(key)
+        link = Link(document.source.source_id, "", "", citation.relation.value, 1.0, "explicit-citation",
+                    citation.evidence, "accepted")
+        add_link(graph, Graph(), doc, target, link, doc, run)
+        graph.add((doc, RELATION_PROPERTY[citation.relation], target))
