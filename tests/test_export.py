@@ -37,7 +37,7 @@ def test_links_are_edges_not_nodes(graph: nx.MultiDiGraph) -> None:
     assert not any(node.startswith(B + "link/") for node in graph)
     edge = graph.get_edge_data(LOCAL_TASK, CENTRAL_TASK, "kg:implements")
     assert edge["confidence"] == pytest.approx(0.91)
-    assert edge["review_status"] == "concept:review/accepted"
+    assert edge["review_status"] == "concept:review-status/accepted"
     assert len(graph.get_edge_data(LOCAL_TASK, CENTRAL_TASK)) == 1  # the direct triple merged into the link edge
 
 
@@ -65,7 +65,7 @@ def test_gexf_reads_back(tmp_path: Path, graph: nx.MultiDiGraph) -> None:
     assert back.nodes[B + "org/vn-can-tho/so-noi-vu"]["label"] == "Sở Nội vụ thành phố Cần Thơ"
     assert back.nodes[B + "org/vn-can-tho/so-noi-vu"]["kind"] == "agency"
     edges = back.get_edge_data(LOCAL_TASK, CENTRAL_TASK)
-    assert any(e.get("review_status") == "concept:review/accepted" for e in edges.values())
+    assert any(e.get("review_status") == "concept:review-status/accepted" for e in edges.values())
     assert "lastmodifieddate" not in path.read_text(encoding="utf-8")
 
 

@@ -110,7 +110,7 @@ def test_serialiser_escapes_survive_the_row_roundtrip() -> None:
 
 @pytest.mark.parametrize("name", ["json", "xml"])
 def test_ask_serialisers(store: ox.Store, name: str) -> None:
-    body = serialize(run_query(store, "ASK { ?s kg:linkType kg:implements }", max_rows=1), format_named(name, "ask"))
+    body = serialize(run_query(store, "ASK { ?s a kg:ImplementationLink }", max_rows=1), format_named(name, "ask"))
     assert b"true" in body
 
 

@@ -18,6 +18,7 @@ import networkx as nx
 import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
+from kg.graph.links import LINK_TYPE_PROPERTY
 from kg.query import PREFIXES, load_store
 
 KG = PREFIXES["kg"]
@@ -126,13 +127,20 @@ def _edges(store: ox.Store, kept: Iterable[str]) -> Iterator[Edge]:
       OPTIONAL { ?link kg:reviewStatus ?status } OPTIONAL { ?link kg:method ?method } }"""
     for row in _select(store, links):
         if row["source"] in kept and row["target"] in kept:
-            predicate = row.get("type", KG + "implements")
+            predicate = reified_property(row.get("type"))
             yield row["source"], row["target"], curie(predicate), _flat({
                 "label": curie(predicate), "predicate": predicate, "link": row["link"],
                 "confidence": float(row["confidence"]) if "confidence" in row else None,
                 "review_status": curie(row["status"]) if "status" in row else None,
                 "method": curie(row["method"]) if "method" in row else None,
             })
+
+
+def reified_property(link_type: str | None) -> str:
+    """The property a link stands for ('…/concept/link-type/implements' -> kg:implements), so that an
+    accepted link and its materialised triple become one edge."""
+    name = (link_type or "").rsplit("/", 1)[-1]
+    return str(LINK_TYPE_PROPERTY.get(name, link_type or KG + "implements"))
 
 
 def _flat(attrs: dict[str, object]) -> dict[str, object]:

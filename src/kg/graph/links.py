@@ -16,6 +16,8 @@ from kg.model import Document, Link, Relation
 
 LINK_PROPERTY = {"implements": KG.implements, "serves-group": KG.servesGroup}
 _DOCUMENT_RELATIONS = (Relation.IMPLEMENTS, Relation.BASED_ON, Relation.REPLACES, Relation.AMENDS)
+# The direct property each link type stands for, by the link-type concept's notation.
+LINK_TYPE_PROPERTY = {**{r.value: RELATION_PROPERTY[r] for r in _DOCUMENT_RELATIONS}, **LINK_PROPERTY}
 
 
 def directive_index(layer: CentralLayer) -> dict[str, URIRef]:
