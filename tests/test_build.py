@@ -65,16 +65,16 @@ def test_rebuild_is_byte_identical(built, tmp_path):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
-def _data_with(tmp_path: Path, name: str, content: bytes) -> Path:
+def _copy_data(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(config.DATA_DIR / "sources", data / "sources")
     shutil.copytree(config.DATA_DIR / "reference", data / "reference")
-    (data / "sources" / name).write_bytes(content)
     return data
 
 
 def test_bad_files_are_named_and_the_others_still_build(tmp_path):
-    data = _data_with(tmp_path, "empty.txt", b"   \n")
+    data = _copy_data(tmp_path)
+    (data / "sources" / "empty.txt").write_bytes(b"   \n")
     (data / "sources" / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (data / "sources" / "latin1.txt").write_bytes("Kế hoạch số 12/KH-UBND".encode("utf-8")[:-3] + b"\xe9t\xe9 " * 20)
     cut = (config.DATA_DIR / "sources" / "can-tho_ubnd_kh-37.txt").read_bytes()[:1001]
@@ -97,3 +97,43 @@ def test_a_file_cut_inside_a_character_is_reported_as_truncated(tmp_path):
     sources, errors = load_sources(data)
     assert sources == []
     assert "truncated" in errors[0].problem and errors[0].path.endswith("plan.txt")
+
+
+def test_reviewed_decisions_survive_a_rebuild(tmp_path):
+    import csv
+
+    from kg.central import load_reference
+    from kg.graph.ids import link_iri, part_iri
+    from kg.graph.links import directive_index
+    from kg.link.review import decisions_path, export_review, import_review
+    from kg.pipeline import extract_all, link_all
+
+    data = _copy_data(tmp_path)
+    layer = load_reference(data / "reference")
+    documents, _ = extract_all(data / "sources")
+    links = [l for ls in link_all(documents, layer, data).values() for l in ls if l.source_doc == "can-tho_ubnd_kh-37"]
+    suggested = next(l for l in links if l.status == "suggested" and l.link_type == "implements")
+    sheet = tmp_path / "review.csv"
+    export_review(links, {}, sheet)
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    for row in rows:
+        if (row["local_id"], row["target"]) == (suggested.source_local_id, suggested.target):
+            row["decision"] = "accept"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert import_review(sheet, decisions_path(data)) == 1
+
+    out = tmp_path / "out"
+    build(data, out, config.ONTOLOGY_DIR)
+    dataset = Dataset()
+    dataset.parse(out / "graph.trig", format="trig")
+    doc = "https://w3id.org/nq57kg/eli/vn-can-tho/ubnd/kh/2025/37"
+    source = URIRef(part_iri(doc, suggested.source_local_id))
+    target = directive_index(layer)[suggested.target]
+    link = URIRef(link_iri(str(source), "implements", str(target)))
+    links_graph = dataset.graph(URIRef(graph_iri("links")))
+    assert links_graph.value(link, KG.reviewStatus) == URIRef("https://w3id.org/nq57kg/concept/review-status/accepted")
+    assert links_graph.value(link, KG.method) == URIRef("https://w3id.org/nq57kg/concept/link-method/manual")
+    assert (source, KG.implements, target) in dataset.graph(URIRef(graph_iri("links", "accepted")))

@@ -155,9 +155,14 @@ def links() -> None:
               show_default=True)
 def links_export(out_file: Path, data_dir: Path) -> None:
     """Write the suggested links to a CSV with a decision column (accept/reject) to fill in."""
-    from kg.link.review import export_review, link_folder
+    from kg.central import load_reference
+    from kg.link.review import export_review
+    from kg.pipeline import extract_all, link_all
 
-    all_links, texts = link_folder(data_dir)
+    layer = load_reference(data_dir / "reference")
+    documents, _ = extract_all(data_dir / "sources")
+    all_links = [link for links in link_all(documents, layer, data_dir).values() for link in links]
+    texts = {d.local_id: d.text for d in layer.directives} | {f"group:{g.number}": g.title for g in layer.groups}
     click.echo(f"wrote {export_review(all_links, texts, out_file)} suggested links to {out_file}")
 
 

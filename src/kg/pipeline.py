@@ -22,6 +22,7 @@ from kg.graph.reference import reference_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
+from kg.link.review import apply_decisions, decisions_path, load_decisions
 from kg.model import Document, Link
 from kg.sources import SourceError, load_sources
 
@@ -76,6 +77,12 @@ def extract_all(folder: Path, progress: Callable[[Iterable], Iterable] = lambda 
         except Exception as err:  # one unreadable document must not stop the others
             errors.append(SourceError(source.path, f"extraction failed: {type(err).__name__}: {err}"))
     return documents, errors
+
+
+def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path) -> dict[str, list[Link]]:
+    """Every document's links, with the researchers' reviewed decisions (data/reviews) applied."""
+    decisions = load_decisions(decisions_path(data_dir))
+    return {d.source.source_id: apply_decisions(link_document(d, layer), decisions) for d in documents}
 
 
 def ontology_graph(ontology_dir: Path) -> Graph:
@@ -157,7 +164,7 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
     layer = load_reference(data_dir / "reference")
     documents, errors = extract_all(data_dir / "sources", progress)
     complete_citations(documents, (d.ref for d in layer.documents))
-    links = {d.source.source_id: link_document(d, layer) for d in documents}
+    links = link_all(documents, layer, data_dir)
     dataset, summaries = assemble(documents, layer, ontology_dir, links)
     outputs = write_outputs(dataset, out_dir)
     graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}

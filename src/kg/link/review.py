@@ -103,18 +103,3 @@ def apply_decisions(links: list[Link], decisions: list[Decision]) -> list[Link]:
 
 def decisions_path(data_dir: Path) -> Path:
     return data_dir / "reviews" / "links.csv"
-
-
-def link_folder(data_dir: Path) -> tuple[list[Link], dict[str, str]]:
-    """All links of the documents in data_dir/sources with the reviewed decisions applied, and
-    the text of every central directive (for the review sheet)."""
-    from kg.central import load_reference
-    from kg.extract import extract_document
-    from kg.link.links import link_document
-    from kg.sources import load_sources
-
-    layer = load_reference(data_dir / "reference")
-    sources, _ = load_sources(data_dir / "sources")
-    links = [l for s in sources for l in link_document(extract_document(s), layer)]
-    texts = {d.local_id: d.text for d in layer.directives} | {f"group:{g.number}": g.title for g in layer.groups}
-    return apply_decisions(links, load_decisions(decisions_path(data_dir))), texts
