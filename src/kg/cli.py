@@ -49,12 +49,13 @@ def build(data_dir: Path, out_dir: Path) -> None:
 
 
 def _print_report(report) -> None:
-    header = f"{'document':36} {'number':14} {'date':10} {'parts':>5} {'tasks':>5} {'targets':>7} {'agencies':>8} {'cites':>5}"
+    header = (f"{'document':36} {'number':14} {'date':10} {'parts':>5} {'tasks':>5} {'targets':>7} {'agencies':>8} "
+              f"{'cites':>5} {'links ok':>8} {'suggested':>9}")
     click.echo(header)
     click.echo("-" * len(header))
     for d in report.documents:
         click.echo(f"{d.source_id[:36]:36} {d.symbol or '(none)':14} {d.date or '(none)':10} {d.parts:5} "
-                   f"{d.tasks:5} {d.targets:7} {d.agencies:8} {d.citations:5}")
+                   f"{d.tasks:5} {d.targets:7} {d.agencies:8} {d.citations:5} {d.links_accepted:8} {d.links_suggested:9}")
         for problem in d.problems:
             click.echo(f"{'':4}note: {problem}")
     for error in report.errors:
