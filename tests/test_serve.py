@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
@@ -69,7 +68,7 @@ def test_post_direct_query_with_dataset_in_url(client: TestClient) -> None:
 
 
 def test_protocol_dataset_wins_over_from(client: TestClient) -> None:
-    query = f"SELECT ?t WHERE {{ ?t a kg:Task }}".replace("WHERE", f"FROM <{G}doc/vn-can-tho/ubnd/kh/2025/37> WHERE")
+    query = "SELECT ?t WHERE { ?t a kg:Task }".replace("WHERE", f"FROM <{G}doc/vn-can-tho/ubnd/kh/2025/37> WHERE")
     response = client.get("/sparql", params={"query": query, "default-graph-uri": G + "doc/vn/tw/nq/2024/57"})
     assert response.status_code == 200 and bindings(response) == []
 

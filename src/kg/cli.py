@@ -236,3 +236,7 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
 
     out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
     click.echo(f"wrote {export_graph(graph_paths, fmt, out)}")
+
+
+if __name__ == "__main__":
+    main()
