@@ -103,3 +103,19 @@ def test_bad_input_names_the_problem(tmp_path, raw, problem):
     path.write_bytes(raw)
     with pytest.raises(ValueError, match=problem):
         read_source(path)
+
+
+@pytest.mark.parametrize("text, capacity, signer", [
+    ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Ngọc Hè\n", "PHÓ CHỦ TỊCH", "Nguyễn Ngọc Hè"),
+    ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(Đã ký)\nNguyễn Văn An\n", "CHỦ TỊCH", "Nguyễn Văn An"),
+    ("KT. CHỦ TỊCH |\nĐăng xuất\n", "", ""),  # a deputy signed: the capacity is not written
+    ("(QNP) - Ngày 24/2/2025, Bí thư Tỉnh ủy Lương Nguyễn Minh Triết thay mặt Ban Thường vụ ký ban hành",
+     "Bí thư Tỉnh ủy", "Lương Nguyễn Minh Triết"),
+])
+def test_signature_block_and_news_lead(text, capacity, signer):
+    from kg.extract.metadata import _read_signer
+    from kg.model import DocumentMeta
+
+    meta = DocumentMeta()
+    _read_signer(text, meta)
+    assert (meta.signer_capacity, meta.signer) == (capacity, signer)

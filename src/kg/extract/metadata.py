@@ -14,7 +14,7 @@ from kg.extract.citations import find_citations
 from kg.extract.deadlines import parse_deadline
 from kg.extract.places import bare_places, find_places, place_slug
 from kg.model import DocumentMeta, SourceText, Span
-from kg.parse.normalize import fold
+from kg.parse.normalize import LOWER, UPPER, fold
 
 KIND_LABELS = {
     "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
@@ -26,10 +26,12 @@ _PLACE_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)
 _TABLE_DATE = re.compile(r"ngay ban hanh\s*\|\s*(\d{1,2}/\d{1,2}/20\d\d)")
 _NEWS_DATE = re.compile(r"ngay\s+(\d{1,2}/\d{1,2}/20\d\d)\s*,[^.]{0,200}?\bky ban hanh\b")
 _SIGNING_MODE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.+?)\s*\|?$")
-_PERSON = re.compile(r"^([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})\s*\|?$")
+_NAME_WORD = f"[{UPPER}][{LOWER}]+"
+_PERSON = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*\|?$")
+_SIGNED_MARK = re.compile(r"^\(?\s*(da ky|ky)\s*\)?$")
 _TABLE_SIGNER = re.compile(r"\|\s*Người ký\s*\|\s*([^|]+?)\s*\|")
 _NEWS_SIGNER = re.compile(
-    r"((?:Phó\s+)?(?:Bí thư|Chủ tịch)[^,.]{0,40}?)\s+((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)\s+"
+    rf"((?:Phó\s+)?(?:Bí thư|Chủ tịch)[^,.]{{0,40}}?)\s+((?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD})\s+"
     r"(?:thay mặt|ký|đã ký)"
 )
 _ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
@@ -142,17 +144,26 @@ def _set_place(meta: DocumentMeta, name: str, span: Span | None) -> None:
 
 
 def _read_signer(text: str, meta: DocumentMeta) -> None:
-    lines = list(_lines(text))
+    """The signature block: mode lines ('TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'), the signer's
+    capacity ('PHÓ CHỦ TỊCH'), the name. Under 'KT.'/'TL.'/'TUQ.' the signer stands in for the
+    office on the mode line, so without a capacity line the capacity is unknown; under 'Q.'
+    (acting) it is the mode line. A '(Đã ký)' line between capacity and name is skipped."""
+    lines = [(start, line.strip(" |")) for start, line in _lines(text)]
+    lines = [(start, line) for start, line in lines if line]
     for i, (start, line) in enumerate(lines):
-        m = _SIGNING_MODE.match(line.strip())
-        if not m or m.group(1) == "TM":
+        modes, j = [], i
+        while j < len(lines) and (m := _SIGNING_MODE.match(lines[j][1])):
+            modes.append(m)
+            j += 1
+        if not modes:
             continue
-        meta.signing_mode = m.group(1) + "."
-        capacity = m.group(2).strip(" |")
-        rest = [ln.strip(" |") for _, ln in lines[i + 1 : i + 4] if ln.strip(" |")]
+        last = modes[-1]
+        meta.signing_mode = last.group(1) + "."
+        rest = [ln for _, ln in lines[j : j + 3] if not _SIGNED_MARK.match(fold(ln))]
         if rest and rest[0].isupper() and not _PERSON.match(rest[0]):
-            capacity = rest.pop(0)
-        meta.signer_capacity = capacity
+            meta.signer_capacity = rest.pop(0)
+        elif last.group(1) == "Q":
+            meta.signer_capacity = last.group(0)
         if rest and _PERSON.match(rest[0]):
             meta.signer = rest[0]
             meta.evidence["signer"] = Span(start, start + len(line), line)

@@ -22,6 +22,15 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) if ord(c) > 127 else c.lower() for c in text)
 
 
+def _letters(case: str) -> str:
+    return "".join(c for c in map(chr, range(0x41, 0x1EFA)) if getattr(c, case)() and fold(c).isascii() and fold(c).isalpha())
+
+
+# Regex classes of Vietnamese letters by case ('[À-Ỹ]' would also take lower-case 'ủ', 'ấ', …).
+UPPER = _letters("isupper")
+LOWER = _letters("islower")
+
+
 def _clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
