@@ -119,3 +119,24 @@ def test_signature_block_and_news_lead(text, capacity, signer):
     meta = DocumentMeta()
     _read_signer(text, meta)
     assert (meta.signer_capacity, meta.signer) == (capacity, signer)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a citation inside the title of the one before it only mentions
+    ("Thực hiện Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ về sửa đổi, bổ sung cập nhật Chương trình "
+     "hành động của Chính phủ thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+     [("71/NQ-CP", "implements", "2025-04-01"), ("57-NQ/TW", "mentions", "2024-12-22")]),
+    # OCR 'QB' for QĐ, read from 'Quyết định số'; a date after a comma without 'ngày'
+    ("Nghi quyét s6 57-NQ/TW Vo1 Quyet dinh s6 204- QB/TW ngay 29/11/2024 cua Ban Bi thu",
+     [("57-NQ/TW", "mentions", None), ("204-QĐ/TW", "mentions", "2024-11-29")]),
+    ("Bộ Chính trị ban hành Nghị quyết số 52-NQ/TW, 27/9/2019 về một số chủ trương",
+     [("52-NQ/TW", "mentions", "2019-09-27")]),
+    # 'trong quá trình triển khai' is a time phrase, not the verb of the citation
+    ("Trong quá trình triển khai, cần bám sát định hướng tại Nghị quyết số 43-NQ/TW của Bộ Chính trị",
+     [("43-NQ/TW", "mentions", None)]),
+])
+def test_citation_symbol_date_and_relation(text, expected):
+    from kg.extract.citations import find_citations
+
+    got = [(c.target.symbol, c.relation.value, c.target.date) for c in find_citations(text)]
+    assert got == expected

@@ -19,12 +19,17 @@ _KIND_WORDS = {
     "ket luan": "kl", "nghi dinh": "nd", "thong tu": "tt", "luat": "luat", "cong van": "cv", "de an": "da",
     "van ban": "vb", "to trinh": "ttr", "bao cao": "bc", "huong dan": "hd", "thong bao": "tb",
 }
-_DATE_AFTER = re.compile(r"^\s*,?\s*(?:ngay|ngày)\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})", re.I)
+# 'ngày 22/12/2024' or, after a comma, the bare date ('52-NQ/TW, 27/9/2019')
+# The type code as written in symbols, for the codes _KIND_WORDS gives
+_CODE_LABELS = {"nq": "NQ", "ctr": "CTr", "kh": "KH", "qd": "QĐ", "ct": "CT", "kl": "KL", "nd": "NĐ", "tt": "TT",
+                "cv": "CV", "da": "ĐA", "ttr": "TTr", "bc": "BC", "hd": "HD", "tb": "TB"}
+_DATE_AFTER = re.compile(r"^\s*(?:,?\s*(?:ngay|ngày)\s+|,\s*(?=\d{1,2}\s*[/.-]))(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})", re.I)
 _RELATION_CUES = (
     (Relation.REPLACES, re.compile(r"\bthay the\b")),
     (Relation.AMENDS, re.compile(r"\bsua doi, bo sung\b|\bsua doi\b")),
     (Relation.BASED_ON, re.compile(r"\bcan cu\b")),
-    (Relation.IMPLEMENTS, re.compile(r"\b(thuc hien|trien khai|cu the hoa|quan triet)\b")),
+    # not 'trong quá trình (tổ chức) triển khai': a time phrase, whose verb has no document object
+    (Relation.IMPLEMENTS, re.compile(r"(?<!qua trinh )(?<!qua trinh to chuc )\b(thuc hien|trien khai|cu the hoa|quan triet)\b")),
 )
 _CLAUSE_BREAK = re.compile(r"[.;:\n]|\bve\b")
 
@@ -39,15 +44,30 @@ def _kind_before(folded: str, start: int) -> str:
     return best
 
 
+def _repair_code(code: str, folded: str, start: int) -> str:
+    """An OCR-damaged type code ('204-QB/TW' after 'Quyết định số') is replaced by the code of the
+    words before when it is unknown and differs from that code in one letter."""
+    written = fold(code)
+    if written in _CODE_LABELS:
+        return code
+    expected = _kind_before(folded, start)
+    if expected in _CODE_LABELS and len(expected) == len(written) \
+            and sum(a != b for a, b in zip(expected, written)) == 1:
+        return _CODE_LABELS[expected]
+    return code
+
+
 def _relation(folded: str, start: int, previous_end: int) -> Relation:
     """The relation verb nearest before the citation in the same clause. A citation inside the
-    title of a document cited just before ('… của Chính phủ về …') only mentions."""
+    title of a document cited just before ('71/NQ-CP … của Chính phủ về … thực hiện Nghị quyết
+    số 57-NQ/TW') only mentions."""
     window_start = max(0, start - 300)
+    if previous_end > window_start and re.search(r"\bve\b", folded[previous_end:start]) \
+            and not re.search(r"[.;:\n]", folded[previous_end:start]):
+        return Relation.MENTIONS
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(folded, window_start, start)]
     clause_start = breaks[-1] if breaks else window_start
     clause = folded[clause_start:start]
-    if previous_end > clause_start and re.search(r"\bve\b", folded[previous_end:start]):
-        return Relation.MENTIONS
     best, best_pos = Relation.MENTIONS, -1
     for relation, cue in _RELATION_CUES:
         for m in cue.finditer(clause):
@@ -69,7 +89,7 @@ def find_citations(text: str) -> list[Citation]:
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            number, kind, issuer = m.group(1), m.group(2), m.group(3)
+            number, kind, issuer = m.group(1), _repair_code(m.group(2), folded, m.start()), m.group(3)
             symbol = f"{number}-{kind}/{issuer}" if party else f"{number}/{kind}-{issuer}"
             found.append((m.start(), m.end(), DocumentRef(fold(kind), number, fold(issuer), symbol=symbol)))
             taken.append((m.start(), m.end()))
