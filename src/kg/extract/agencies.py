@@ -110,5 +110,9 @@ def split_agency_list(text: str) -> list[str]:
     return out
 
 
+def starts_with_agency(text: str) -> bool:
+    return bool(_AGENCY_HEAD.match(text.strip()))
+
+
 def looks_like_agency(text: str) -> bool:
     return bool(_AGENCY_HEAD.match(text.strip())) and len(text) < 160

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.agencies import normalize_agency, split_agency_list
+from kg.extract.agencies import normalize_agency, split_agency_list, starts_with_agency
 from kg.extract.deadlines import parse_deadline
 from kg.model import AgencyMention, Part, Role, Span, Task
 from kg.parse.normalize import fold
@@ -18,6 +18,8 @@ _IN_TEXT_ROLES = re.compile(
     r"(?P<lead>[^.;:]{3,120}?)\s+(?:là cơ quan thường trực,\s*)?chủ trì(?:,| và)?\s*(?:phối hợp với\s+(?P<coop>[^.;]{3,200}))?",
 )
 _MIN_TASK_CHARS = 30
+# 'Sở X chủ trì …', 'Các địa phương có trách nhiệm …': an item assigning duties to an agency
+_DUTY = re.compile(r"\b(chu tri|co trach nhiem|la co quan thuong truc|phoi hop voi)\b")
 
 
 def _children(parts: list[Part]) -> dict[str | None, list[Part]]:
@@ -73,6 +75,11 @@ def tasks_from_parts(parts: list[Part], jurisdiction: str) -> list[Task]:
         points = [p for p in parts if p.kind == "point"]
         pool = points or [p for p in parts if p.kind == "paragraph" and len(p.heading) >= 80]
         selected = [(p, by_path.get(p.parent or "", p), "tasks") for p in pool]
+    taken = {leaf.path for leaf, _, _ in selected} | {root.path for root, _ in roots}
+    for item in _organisation_items(parts, children):
+        if not any(_is_ancestor(root, item, by_path) for root, _ in roots):
+            selected.extend((leaf, item, "organisation") for leaf in _leaves(item, children) or [item]
+                            if leaf.path not in taken)
     tasks = []
     for leaf, root, kind in selected:
         text = leaf.heading.strip()
@@ -83,6 +90,25 @@ def tasks_from_parts(parts: list[Part], jurisdiction: str) -> list[Task]:
         task.agencies = agencies_in_text(text, leaf.span, jurisdiction)
         tasks.append(task)
     return tasks
+
+
+def _organisation_items(parts: list[Part], children: dict[str | None, list[Part]]) -> list[Part]:
+    """Items of a numbered list (a run restarting at 1) most of whose items open with an agency
+    and its duty: an organisation section whose heading was lost in transcription."""
+    out = []
+    for siblings in children.values():
+        runs: list[list[Part]] = []
+        for part in siblings:
+            if part.kind != "item":
+                continue
+            if not runs or part.label.split(".")[0] == "1":
+                runs.append([])
+            runs[-1].append(part)
+        for run in runs:
+            duties = sum(starts_with_agency(p.heading) and bool(_DUTY.search(fold(p.heading[:200]))) for p in run)
+            if len(run) >= 2 and 2 * duties > len(run):
+                out.extend(run)
+    return out
 
 
 def _is_ancestor(candidate: Part, part: Part, by_path: dict[str, Part]) -> bool:
