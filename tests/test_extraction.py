@@ -140,3 +140,46 @@ def test_citation_symbol_date_and_relation(text, expected):
 
     got = [(c.target.symbol, c.relation.value, c.target.date) for c in find_citations(text)]
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sở Khoa học và Công nghệ là cơ quan thường trực, chủ trì, phối hợp với các sở, ban, ngành và địa phương "
+     "tham mưu UBND tỉnh chỉ đạo triển khai thực hiện Kế hoạch",
+     {("lead", "Sở Khoa học và Công nghệ"), ("standing", "Sở Khoa học và Công nghệ"),
+      ("cooperating", "Sở, ban, ngành"), ("cooperating", "Địa phương")}),
+    ("UBND thành phố giao Sở Khoa học và Công nghệ là cơ quan thường trực theo dõi, tổng hợp báo cáo; "
+     "phối hợp với Văn phòng UBND thành phố chuẩn bị tài liệu",
+     {("standing", "Sở Khoa học và Công nghệ"), ("monitoring", "Sở Khoa học và Công nghệ"),
+      ("cooperating", "Văn phòng Ủy ban nhân dân")}),
+    ("Báo cáo định kỳ 6 tháng kết quả thực hiện về Sở Khoa học và Công nghệ trước ngày 10 tháng 6 để tổng hợp",
+     {("monitoring", "Sở Khoa học và Công nghệ")}),
+    # OCR role words; a second lead after 'Giao'; 'Tuyên giáo' is not 'giao' (assign)
+    ("Ban Tuyén glao va Dan van Thanh uy cha tri, phéi hop VGl cac co quan lién quan huéng dan viéc. Giao Dang "
+     "ty Uy ban nhan dén thanh pho chu tri, pho1 hOp v6i Van phong Thanh uy va céac co quan lién quan theo di",
+     {("lead", "Ban Tuyén glao va Dan van Thanh uy"), ("cooperating", "Co quan lién quan"),
+      ("lead", "Dang ty Uy ban nhan dén thanh pho"), ("cooperating", "Van phong Thanh uy")}),
+    # a subjectless 'Chủ trì' continues the agency the item opens with
+    ("Ban Thường vụ Đảng ủy UBND tỉnh chỉ đạo xây dựng văn bản. Chủ trì, phối hợp với các cơ quan liên quan theo dõi",
+     {("lead", "Ban Thường vụ Đảng ủy Ủy ban nhân dân"), ("cooperating", "Cơ quan liên quan")}),
+])
+def test_agency_roles_in_task_text(text, expected):
+    from kg.extract.tasks import agencies_in_text
+    from kg.model import Span
+
+    got = {(m.role.value, m.agency.name) for m in agencies_in_text(text, Span(0, len(text), text), "vn-test")}
+    assert got == expected
+
+
+@pytest.mark.parametrize("cell, names", [
+    ("Sở, ban, ngành thành phố và Ủy ban nhân dân quận, huyện", ["Sở, ban, ngành thành phố", "Ủy ban nhân dân quận, huyện"]),
+    ("Viện, Trường", ["Viện, Trường"]),
+    ("VTV, VOV, TTXVN, các địa phương", ["VTV", "VOV", "TTXVN", "các địa phương"]),
+    ("Bộ Lao động - Thương binh và Xã hội,Thanh tra Chính phủ, các bộ, ngành, địa phương",
+     ["Bộ Lao động - Thương binh và Xã hội", "Thanh tra Chính phủ", "các bộ, ngành", "địa phương"]),
+    ("Sở Khoa học và Công nghệ và các cơ quan, đơn vị, địa phương liên quan",
+     ["Sở Khoa học và Công nghệ", "các cơ quan, đơn vị, địa phương liên quan"]),
+])
+def test_split_agency_list(cell, names):
+    from kg.extract.agencies import split_agency_list
+
+    assert split_agency_list(cell) == names

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Agency
-from kg.parse.normalize import fold
+from kg.model import Agency, Role
+from kg.parse.normalize import UPPER, fold
 
 # Abbreviations as they appear in plans -> the full name. Matched on whole words.
 ABBREVIATIONS = {
@@ -48,11 +48,34 @@ _COLLECTIVE = re.compile(
     r"^(vien, truong)$"
 )
 _AGENCY_HEAD = re.compile(
-    r"^(Sở|Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Công an|Bộ Chỉ huy|Ngân hàng|Đài|Báo|Trường|Viện|Hội|"
+    r"^(Giao\s+)?(Sở|Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Công an|Bộ Chỉ huy|Ngân hàng|Đài|Báo|Trường|Viện|Hội|"
     r"Liên đoàn|Đoàn|Tỉnh đoàn|Thành đoàn|Mặt trận|Cục|Chi cục|Tổng cục|Trung tâm|Đảng ủy|Đảng uỷ|Thành ủy|Tỉnh ủy|"
     r"Kho bạc|Thuế|Chính phủ|Thủ tướng|Quốc hội|VTV|VOV|TTXVN|Tập đoàn|Tổng công ty|Các|các|Doanh nghiệp|Cơ quan)\b"
 )
-_SPLIT_COMMA = re.compile(r",\s+(?=(?:[A-ZĐÀ-Ỹ]|các\s))")
+_QUANTIFIER = re.compile(r"^(c[a-z]?ac|moi|nhung)\s+")
+_FOLDED_HEAD = re.compile("(giao\\s+)?" + fold(_AGENCY_HEAD.pattern[len("^(Giao\\s+)?"):]))
+# a comma starts a new agency before a name or 'các'; 'bộ, ngành, địa phương' and 'sở, ban, ngành,
+# địa phương' are two collectives (sectors and local governments)
+_SPLIT_COMMA = re.compile(rf",\s*(?=(?:[{UPPER}]|các\s))|(?<=ngành),\s+(?=địa phương\b)")
+_SPLIT_AND = re.compile(
+    r"\s+va\s+(?=(?:c[a-z]?ac|so|ban|uy ban|ubnd|hoi dong|hdnd|van phong|cong an|bo chi huy|vien|truong|hoi|doan|"
+    r"mat tran|cuc|chi cuc|trung tam|dang uy|thanh uy|tinh uy|dia phuong|don vi|co quan)\b)"
+)
+# Role cues on folded text, with OCR forms: 'chủ trì' ('cha tri'), 'phối hợp với' ('phdi hop véi', 'pho1 hOp v6i')
+_LEAD_CUE = re.compile(r"\bch[ua] tr[ij1l]\b")
+_COOP_CUE = re.compile(r"\bph[a-z0-9][i1l] h[o0]p(?: v[a-z0-9][i1l])?\b")
+_STANDING_CUE = re.compile(r",?\s*la co quan thuong truc\b")
+_MONITORING_AFTER_STANDING = re.compile(r"\W*(theo doi|tong hop|giam sat|don doc)\b")
+# 'báo cáo/gửi … về Sở X (trước …) (để) tổng hợp': X collects the reports
+_REPORT_TO = re.compile(r"\bve\s+(?=\S)(.{3,80}?)\s+(?:truoc\b[^;.]{0,60}?\s+)?(?:de\s+)?tong hop\b")
+# 'giao Sở X …' (assigns to), not 'Tuyên giáo'; the assignee is a name, so upper case follows
+_ASSIGNS = re.compile(rf"\b[Gg]iao\s+(?=[{UPPER}])")
+# Where a list of agencies ends: the verb of the clause, or right after '(có) liên quan'
+_NAMES_END = re.compile(
+    r"\s+(?:chu tri|phoi hop|chi dao|co trach nhiem|tham m\w{1,2}u|h\w{2,3}ng d\w{1,2}n|theo d\w{0,2}|to chuc|"
+    r"xay dung|bao dam|dam bao|de xuat|trien khai|thuc hien|kiem tra|chuan bi|ra soat|ban hanh|"
+    r"bo tri|can cu|dinh huong|de|la|thong nhat|tong hop)\b|(?<=lien quan)\b"
+)
 
 
 def slug(text: str) -> str:
@@ -71,6 +94,7 @@ def canonical_name(name: str) -> str:
     """Full name with abbreviations expanded, trailing punctuation and 'thành phố/tỉnh' scope removed."""
     name = expand_abbreviations(re.sub(r"\s+", " ", name)).strip(" .;:,-")
     name = re.sub(r"^Uỷ", "Ủy", name)
+    name = re.sub(r"\b([Ss]ở)[,.]?\s+ban[,.]?\s+ngành\b", r"\1, ban, ngành", name)  # 'Sở, ban ngành', 'Sở. ban, ngành'
     name = re.sub(r"\s+(thành phố|tỉnh|TP)$", "", name)
     return name
 
@@ -85,7 +109,8 @@ def normalize_agency(name: str, jurisdiction: str) -> Agency:
     folded = fold(canonical)
     collective = is_collective(canonical)
     if collective:
-        canonical = re.sub(r"^(các|mọi|những)\s+", "", canonical, flags=re.I)
+        quantifier = _QUANTIFIER.match(folded)  # 'các', also OCR 'céac'
+        canonical = canonical[quantifier.end() :] if quantifier else canonical
         canonical = canonical[:1].upper() + canonical[1:]
     national = folded.startswith(_NATIONAL_HEADS) or "trung uong" in folded and not collective
     scope = "vn" if national else jurisdiction
@@ -97,21 +122,104 @@ def split_agency_list(text: str) -> list[str]:
     protected = text
     for i, name in enumerate(COMMA_NAMES):
         protected = protected.replace(name, f"\x00{i}\x00")
+    folded = fold(protected)
+    cuts = [0] + [x for m in _SPLIT_AND.finditer(folded) for x in (m.start(), m.end())] + [len(protected)]
     pieces: list[str] = []
-    for chunk in re.split(r"\s*[;:]\s*|\s+và\s+(?=các\s)", protected):
-        pieces.extend(_SPLIT_COMMA.split(chunk))
-    out = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        for chunk in re.split(r"\s*[;:]\s*", protected[a:b]):
+            pieces.extend(_SPLIT_COMMA.split(chunk))
+    out: list[str] = []
     for piece in pieces:
         for i, name in enumerate(COMMA_NAMES):
             piece = piece.replace(f"\x00{i}\x00", name)
         piece = piece.strip(" .;,")
-        if piece:
+        if piece and out and _is_bare_kind(piece) and _is_bare_kind(out[-1]):
+            out[-1] += ", " + piece  # 'Viện, Trường': bare kinds of body, one collective
+        elif piece:
             out.append(piece)
     return out
 
 
+def _is_bare_kind(word: str) -> bool:
+    """'Viện', 'Trường': a kind of body without a name (not an acronym such as 'VTV')."""
+    return " " not in word and word[1:].islower()
+
+
+def _subject_before(text: str, end: int) -> str:
+    """The agencies named just before a role cue in the same clause: after 'giao' (assigns to)
+    if present, else the trailing comma-separated pieces that open with an agency head."""
+    start = max(text.rfind(c, 0, end) for c in ".;:") + 1
+    clause = text[start:end]
+    assigned = list(_ASSIGNS.finditer(clause))
+    if assigned:
+        return clause[assigned[-1].end():].strip(" ,")
+    protected = clause
+    for i, name in enumerate(COMMA_NAMES):
+        protected = protected.replace(name, f"\x00{i}\x00")
+    pieces = _SPLIT_COMMA.split(protected)
+    kept: list[str] = []
+    for piece in reversed(pieces):
+        if not starts_with_agency(piece):
+            break
+        kept.insert(0, piece)
+    out = ", ".join(kept)
+    for i, name in enumerate(COMMA_NAMES):
+        out = out.replace(f"\x00{i}\x00", name)
+    return out.strip(" ,")
+
+
+def _names_after(text: str, start: int) -> str:
+    """The list of agencies starting at `start`, up to the clause's verb or end."""
+    stop = re.compile(r"[.;]").search(text, start)
+    segment = text[start : stop.start() if stop else len(text)]
+    m = _NAMES_END.search(fold(segment))
+    return segment[: m.start()] if m else segment
+
+
+def _opening_agency(text: str) -> str:
+    """The agency a text opens with ('Ban Thường vụ Đảng ủy UBND tỉnh chỉ đạo …'), else ''."""
+    return _names_after(text, 0) if starts_with_agency(text) else ""
+
+
+def roles_in_text(text: str) -> list[tuple[str, Role, int, int]]:
+    """Agencies and their roles in a task's own words, as (written name, role, start, end):
+    'X (là cơ quan thường trực,) chủ trì, phối hợp với Y, Z', 'Giao X chủ trì', a subjectless
+    'Chủ trì …' continuing the agency the text opens with, 'X là cơ quan thường trực theo dõi'
+    (standing, monitoring), 'báo cáo … về X để tổng hợp' (monitoring). OCR role words count."""
+    folded = fold(text)
+    found: list[tuple[str, Role, int, int]] = []
+
+    def add(names: str, role: Role, start: int, end: int) -> None:
+        found.extend((name, role, start, end) for name in split_agency_list(names))
+
+    for m in _LEAD_CUE.finditer(folded):
+        subject = _subject_before(text, m.start())
+        standing = _STANDING_CUE.search(fold(subject))
+        subject = subject[: standing.start()] if standing else subject
+        add(subject or _opening_agency(text), Role.LEAD, m.start() - len(subject), m.end())
+    for m in _STANDING_CUE.finditer(folded):
+        subject = _subject_before(text, m.start())
+        add(subject, Role.STANDING, m.start() - len(subject), m.end())
+        if _MONITORING_AFTER_STANDING.match(folded, m.end()):
+            add(subject, Role.MONITORING, m.start() - len(subject), m.end())
+    for m in _COOP_CUE.finditer(folded):
+        names = _names_after(text, m.end()).strip(" ,")
+        if starts_with_agency(names):
+            add(names, Role.COOPERATING, m.start(), m.end() + len(names))
+    for m in _REPORT_TO.finditer(folded):
+        if starts_with_agency(text[m.start(1) : m.end(1)]):
+            add(text[m.start(1) : m.end(1)], Role.MONITORING, m.start(), m.end())
+    return found
+
+
 def starts_with_agency(text: str) -> bool:
-    return bool(_AGENCY_HEAD.match(text.strip()))
+    """The text opens with an agency head word; in OCR text without diacritics ('cac co quan
+    lién quan', 'Van phong Thanh uy') the folded word counts."""
+    text = text.strip()
+    if _AGENCY_HEAD.match(text):
+        return True
+    folded = fold(text)
+    return bool(_FOLDED_HEAD.match(folded)) and (text[:1].isupper() or folded.startswith("cac "))
 
 
 def looks_like_agency(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.agencies import normalize_agency, split_agency_list, starts_with_agency
+from kg.extract.agencies import normalize_agency, roles_in_text, split_agency_list, starts_with_agency
 from kg.extract.deadlines import parse_deadline
 from kg.model import AgencyMention, Part, Role, Span, Task
 from kg.parse.normalize import fold
@@ -14,9 +14,6 @@ _TASK_HEADING = re.compile(r"^(cac |mot so )?(nhiem vu|giai phap)")
 _ORGANISATION_HEADING = re.compile(r"^(to chuc thuc hien|trach nhiem thuc hien|phan cong)")
 _MAX_HEADING_CHARS = 160
 _CLOSING = re.compile(r"^(tren day|noi nhan|luu:|tm\.|kt\.|\(dinh kem|nguon tra cuu)")
-_IN_TEXT_ROLES = re.compile(
-    r"(?P<lead>[^.;:]{3,120}?)\s+(?:là cơ quan thường trực,\s*)?chủ trì(?:,| và)?\s*(?:phối hợp với\s+(?P<coop>[^.;]{3,200}))?",
-)
 _MIN_TASK_CHARS = 30
 # 'Sở X chủ trì …', 'Các địa phương có trách nhiệm …': an item assigning duties to an agency
 _DUTY = re.compile(r"\b(chu tri|co trach nhiem|la co quan thuong truc|phoi hop voi)\b")
@@ -123,21 +120,13 @@ def _is_ancestor(candidate: Part, part: Part, by_path: dict[str, Part]) -> bool:
 
 
 def agencies_in_text(text: str, span: Span, jurisdiction: str) -> list[AgencyMention]:
-    """'Sở X (là cơ quan thường trực,) chủ trì, phối hợp với Y, Z …' in the task's own words."""
-    m = _IN_TEXT_ROLES.search(text)
-    if not m:
-        return []
-    mentions = []
-    lead_text = re.split(r"[,;]\s*(?=[A-ZĐ])", m.group("lead"))[-1]
-    evidence = Span(span.start + m.start(), span.start + m.end(), m.group(0))
-    for name in split_agency_list(lead_text):
-        mentions.append(AgencyMention(normalize_agency(name, jurisdiction), Role.LEAD, evidence))
-        if "thường trực" in m.group(0):
-            mentions.append(AgencyMention(normalize_agency(name, jurisdiction), Role.STANDING, evidence))
-    if m.group("coop"):
-        coop = re.split(r"\s+(?:tham mưu|hướng dẫn|theo dõi|tổ chức|xây dựng|bảo đảm|để)\b", m.group("coop"))[0]
-        for name in split_agency_list(coop):
-            mentions.append(AgencyMention(normalize_agency(name, jurisdiction), Role.COOPERATING, evidence))
+    """The agencies a task names with a role, once per agency and role."""
+    mentions, seen = [], set()
+    for name, role, start, end in roles_in_text(text):
+        agency = normalize_agency(name, jurisdiction)
+        if (agency.key, role) not in seen:
+            seen.add((agency.key, role))
+            mentions.append(AgencyMention(agency, role, Span(span.start + start, span.start + end, text[start:end])))
     return mentions
 
 
