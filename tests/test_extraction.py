@@ -183,3 +183,20 @@ def test_split_agency_list(cell, names):
     from kg.extract.agencies import split_agency_list
 
     assert split_agency_list(cell) == names
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tổ chức phổ biến Nghị quyết, hoàn thành trong quý 1/2025.", ("interval", "2025-01", "2025-03")),
+    ("Cép uy tb chic phd bién, hoan thanh trong quy 1/2025.", ("interval", "2025-01", "2025-03")),
+    ("xây dựng kế hoạch cụ thể, hoàn thành trong năm 2025", ("fixed", "2025", "2025")),
+    ("Phấn đấu đến hết năm 2030 tỷ lệ chi cho khoa học đạt 3%", ("before", None, "2030")),
+    ("xây dựng kế hoạch của cơ quan, hoàn thành trước ngày 15/7/2025", ("before", None, "2025-07-15")),
+    ("định kỳ 6 tháng báo cáo kết quả thực hiện", ("periodic", None, None)),
+    ("Định kỳ đánh giá, công bố mức độ hoàn thành nhiệm vụ", None),  # no period given
+    ("diễn tập an toàn thông tin thực hiện định kỳ hằng năm", None),
+])
+def test_deadline_in_task_text(text, expected):
+    from kg.extract.deadlines import deadline_in_text
+
+    deadline = deadline_in_text(text)
+    assert (deadline and (deadline.kind.value, deadline.start, deadline.end)) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.agencies import normalize_agency, roles_in_text, split_agency_list, starts_with_agency
-from kg.extract.deadlines import parse_deadline
+from kg.extract.deadlines import deadline_in_text, parse_deadline
 from kg.model import AgencyMention, Part, Role, Span, Task
 from kg.parse.normalize import fold
 from kg.parse.tables import TableRow
@@ -85,6 +85,7 @@ def tasks_from_parts(parts: list[Part], jurisdiction: str) -> list[Task]:
         group = _group_of(leaf, root, by_path) if root is not leaf else leaf
         task = Task(leaf.path, text, leaf.path, group.path, group.heading, kind, leaf.span)
         task.agencies = agencies_in_text(text, leaf.span, jurisdiction)
+        task.deadline = deadline_in_text(text, leaf.span)
         tasks.append(task)
     return tasks
 
