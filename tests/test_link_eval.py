@@ -9,6 +9,9 @@ from kg.config import DATA_DIR
 from kg.evaluation.links import run
 from kg.extract import extract_document
 from kg.link import link_document
+from kg.link.links import linkable_tasks
+from kg.link.rank import looks_ocr
+from kg.link.text import clauses, vocabulary
 from kg.sources import load_sources
 
 
@@ -26,8 +29,8 @@ def test_method_overall(result):
     rates = result["method"]["overall"].rates()
     assert rates["group@1"] >= 0.88
     assert rates["group@3"] >= 0.93
-    assert rates["task@1"] >= 0.77
-    assert rates["task@3"] >= 0.87
+    assert rates["task@1"] >= 0.79
+    assert rates["task@3"] >= 0.89
     assert rates["accepted precision"] >= 0.95
     assert rates["group accepted precision"] >= 0.97
 
@@ -41,7 +44,13 @@ def test_method_beats_baseline(result):
 def test_clean_plans(result):
     for doc in ("can-tho_ubnd_kh-37", "dak-lak_ubnd_kh-146"):
         rates = result["method"][doc].rates()
-        assert rates["task@1"] >= 0.80 and rates["task@3"] >= 0.92, doc
+        assert rates["task@1"] >= 0.86 and rates["task@3"] >= 0.92, doc
+
+
+def test_paraphrasing_plan_close_to_baseline(result):
+    # Quảng Nam paraphrases 57 rather than 03: words as written keep the method near the baseline there
+    doc = "quang-nam_tu_ctr-60"
+    assert result["method"][doc].rates()["task@1"] >= result["baseline"][doc].rates()["task@1"] - 0.05
 
 
 def test_ocr_within_reach(result):
@@ -49,6 +58,22 @@ def test_ocr_within_reach(result):
     rates = result["method"]["da-nang_tu_ctr-57_ocr"].rates()
     assert rates["group@1"] >= 0.85
     assert rates["task@3"] >= 0.65
+
+
+def test_ocr_text_told_from_clean(layer):
+    known = vocabulary([d.text for d in layer.directives] + [g.title for g in layer.groups])
+    sources, _ = load_sources(DATA_DIR / "sources")
+    for source in sources:
+        texts = [t.text for t in linkable_tasks(extract_document(source))]
+        # the curator's text_state says which seed is OCR output; the gate reads only the text
+        assert looks_ocr(texts, known) == (source.text_state == "ocr-damaged"), source.source_id
+
+
+def test_clauses_split_long_directive(layer):
+    directive = next(d for d in layer.directives if d.local_id == "PL2.14")
+    pieces = clauses(directive.text)
+    assert len(pieces) >= 3 and all(len(p.split()) >= 4 for p in pieces)
+    assert clauses("Xây dựng Đề án") == ["Xây dựng Đề án"]
 
 
 def test_every_label_found(result):

@@ -1,8 +1,8 @@
 """Rank the central Phụ lục II tasks and the seven 57 groups for every local task.
 
 Two rankers share one interface: `plain_tfidf` (the baseline) and `combined` (syllable and
-character n-grams on folded text, a group prior from the local heading structure, explicit
-references). Scores are similarities in [0, 1]-ish; `confidence` turns them into [0, 1]."""
+character n-grams on folded text, words as written where the text is clean, the best clause of
+long directives, a group prior from the local heading structure, explicit references). Scores are similarities in [0, 1]-ish; `confidence` turns them into [0, 1]."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from typing import Protocol
 import numpy as np
 from sklearn.metrics.pairwise import cosine_similarity
 
-from kg.link.text import char_vectorizer, folded_words, plain_vectorizer, syllable_vectorizer
+from kg.link.text import (
+    char_vectorizer,
+    clauses,
+    folded_words,
+    plain_vectorizer,
+    syllable_vectorizer,
+    unknown_share,
+    vocabulary,
+)
 from kg.model import CentralDirective, CentralGroup, Task
 
 
@@ -27,6 +35,8 @@ class Weights:
     """Weights of the combined ranker, chosen by measurement (docs/linking.md)."""
 
     char: float = 0.3  # share of character n-grams in the lexical similarity (rest: syllables)
+    written: float = 0.5  # weight of words as written (diacritics kept) beside the folded mix, clean text only
+    clause: float = 0.5  # weight of the directive's best-matching clause beside its whole text
     group_prior: float = 0.2  # how much the task's group probability lifts directives of that group
     heading: float = 1.0  # weight of the heading-to-group-title similarity in the group vote
     siblings: float = 0.5  # weight of the pooled vote of tasks under the same heading
@@ -87,10 +97,34 @@ def fold_text(text: str) -> str:
     return " ".join(folded_words(text).split())
 
 
-def lexical_similarity(local: list[str], central: list[str], weights: Weights) -> np.ndarray:
+# Median share of syllables unknown to the central texts above which a document is OCR output:
+# the clean seeds have medians <= 0.01, the OCR programme 0.20 (docs/linking.md).
+OCR_UNKNOWN = 0.1
+
+
+def looks_ocr(local: list[str], known: frozenset[str]) -> bool:
+    """Whether the local texts (one document's tasks) read as OCR output rather than clean text."""
+    return bool(local) and float(np.median([unknown_share(t, known) for t in local])) > OCR_UNKNOWN
+
+
+def lexical_similarity(local: list[str], central: list[str], weights: Weights, clean: bool = False) -> np.ndarray:
+    """Folded syllables and character n-grams; on clean text also the words as written, whose
+    diacritics tell apart syllables that folding merges (OCR text has lost them)."""
     syllables = _similarity(syllable_vectorizer(), local, central)
     chars = _similarity(char_vectorizer(), local, central)
-    return (1 - weights.char) * syllables + weights.char * chars
+    folded = (1 - weights.char) * syllables + weights.char * chars
+    if not clean:
+        return folded
+    return (folded + weights.written * _similarity(plain_vectorizer(), local, central)) / (1 + weights.written)
+
+
+def clause_similarity(local: list[str], central: list[str], weights: Weights, clean: bool = False) -> np.ndarray:
+    """Similarity to each directive's best clause: a local task often localises one clause of a
+    long 03 task, which the whole-text cosine dilutes."""
+    pieces = [clauses(text) for text in central]
+    sims = lexical_similarity(local, [p for parts in pieces for p in parts], weights, clean)
+    ends = np.cumsum([len(parts) for parts in pieces])
+    return np.stack([sims[:, end - len(parts) : end].max(axis=1) for parts, end in zip(pieces, ends)], axis=1)
 
 
 def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
@@ -122,7 +156,10 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights())
     ids = [d.local_id for d in directives]
     if not tasks:
         return []
-    lexical = lexical_similarity([t.text for t in tasks], [d.text for d in directives], weights)
+    local, central = [t.text for t in tasks], [d.text for d in directives]
+    clean = not looks_ocr(local, vocabulary([d.text for d in layer.directives] + [g.title for g in layer.groups]))
+    whole = lexical_similarity(local, central, weights, clean)
+    lexical = (whole + weights.clause * clause_similarity(local, central, weights, clean)) / (1 + weights.clause)
     probs = group_probabilities(tasks, layer, lexical, weights)
     column = {g.number: j for j, g in enumerate(layer.groups)}
     prior = probs[:, [column[d.group] for d in directives]]

@@ -25,6 +25,28 @@ def folded_words(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
+def vocabulary(texts: list[str]) -> frozenset[str]:
+    """The folded syllables of a corpus (the central texts): what a clean local text is made of."""
+    return frozenset(word for text in texts for word in folded_words(text).split())
+
+
+def unknown_share(text: str, known: frozenset[str]) -> float:
+    """Share of the text's syllables (numbers aside) missing from `known`: near 0 for clean
+    Vietnamese, 0.1-0.3 for OCR output whose syllables are garbled."""
+    words = [w for w in folded_words(text).split() if not w.isdigit()]
+    return sum(w not in known for w in words) / len(words) if words else 0.0
+
+
+_CLAUSE_BREAK = re.compile(r"[;.:]\s+|\s+-\s+")
+_CLAUSE_MIN_WORDS = 4  # shorter pieces ('(i)', 'gồm:') are not clauses
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a directive (split at ';', '.', ':' and list dashes), or the whole text."""
+    parts = [p for p in _CLAUSE_BREAK.split(text) if len(p.split()) >= _CLAUSE_MIN_WORDS]
+    return parts or [text]
+
+
 def syllable_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(
         preprocessor=folded_words,
