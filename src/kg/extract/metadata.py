@@ -36,6 +36,9 @@ _NEWS_SIGNER = re.compile(
 )
 _ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
                    "tu-city": "Ban Thường vụ Thành ủy {place}", "hdnd": "Hội đồng nhân dân {unit} {place}"}
+# The symbol suffix of an issuer, for a document whose number is unreadable (folded name prefixes)
+_CODE_BY_ISSUER = (("uy ban nhan dan", "ubnd"), ("hoi dong nhan dan", "hdnd"), ("ban thuong vu tinh uy", "tu"),
+                   ("ban thuong vu thanh uy", "tu"), ("tinh uy", "tu"), ("thanh uy", "tu"))
 _CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 
 
@@ -210,3 +213,6 @@ def _read_issuer(meta: DocumentMeta, source: SourceText) -> None:
     elif source.hint_issuer:
         meta.issuer = normalize_agency(source.hint_issuer, meta.jurisdiction or "vn")
         meta.from_hints = (*meta.from_hints, "issuer")
+    if meta.issuer and not meta.issuer_code:  # no readable number: the code follows from the issuer
+        folded = fold(meta.issuer.name)
+        meta.issuer_code = next((code for prefix, code in _CODE_BY_ISSUER if folded.startswith(prefix)), "")
