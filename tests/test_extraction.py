@@ -131,6 +131,14 @@ def test_signature_block_and_news_lead(text, capacity, signer):
      [("57-NQ/TW", "mentions", None), ("204-QĐ/TW", "mentions", "2024-11-29")]),
     ("Bộ Chính trị ban hành Nghị quyết số 52-NQ/TW, 27/9/2019 về một số chủ trương",
      [("52-NQ/TW", "mentions", "2019-09-27")]),
+    # a list item continues the list's relation, across a nested title; 'của … ban hành' opens a title
+    ("Thực hiện Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ về sửa đổi Chương trình hành động thực hiện "
+     "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị; Chương trình số 61-CTr/TU ngày 25/02/2025",
+     [("71/NQ-CP", "implements", "2025-04-01"), ("57-NQ/TW", "mentions", "2024-12-22"),
+      ("61-CTr/TU", "implements", "2025-02-25")]),
+    ("Căn cứ Nghị quyết số 03/NQ-CP ngày 09 tháng 01 năm 2025 của Chính phủ ban hành Chương trình hành động "
+     "của Chính phủ thực hiện Nghị quyết số 57-NQ/TW",
+     [("03/NQ-CP", "based-on", "2025-01-09"), ("57-NQ/TW", "mentions", None)]),
     # 'trong quá trình triển khai' is a time phrase, not the verb of the citation
     ("Trong quá trình triển khai, cần bám sát định hướng tại Nghị quyết số 43-NQ/TW của Bộ Chính trị",
      [("43-NQ/TW", "mentions", None)]),

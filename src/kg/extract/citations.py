@@ -31,6 +31,9 @@ _RELATION_CUES = (
     # not 'trong quá trình (tổ chức) triển khai': a time phrase, whose verb has no document object
     (Relation.IMPLEMENTS, re.compile(r"(?<!qua trinh )(?<!qua trinh to chuc )\b(thuc hien|trien khai|cu the hoa|quan triet)\b")),
 )
+_LIST_ITEM = re.compile(
+    r"(?:[,;]|\bva\b)\s*(?:" + "|".join(_KIND_WORDS) + r")(?:\s+hanh dong)?(?:\s+so)?\s*$"
+)
 _CLAUSE_BREAK = re.compile(r"[.;:\n]|\bve\b")
 
 
@@ -57,14 +60,21 @@ def _repair_code(code: str, folded: str, start: int) -> str:
     return code
 
 
-def _relation(folded: str, start: int, previous_end: int) -> Relation:
-    """The relation verb nearest before the citation in the same clause. A citation inside the
-    title of a document cited just before ('71/NQ-CP … của Chính phủ về … thực hiện Nghị quyết
-    số 57-NQ/TW') only mentions."""
+def _relation(folded: str, start: int, previous_end: int, outer: Relation) -> tuple[Relation, bool]:
+    """The relation of a citation and whether it sits inside the title of the one before.
+
+    Within one sentence after the previous citation: a list item (', Nghị quyết số …', '; Chương
+    trình số …', 'và Kế hoạch số …') takes the relation of the list (`outer`); text naming the
+    previous document's issuer or subject ('… của Chính phủ ban hành/về … thực hiện Nghị quyết số
+    57-NQ/TW') makes it part of that title, which only mentions. Otherwise the relation verb
+    nearest before the citation in the same clause."""
     window_start = max(0, start - 300)
-    if previous_end > window_start and re.search(r"\bve\b", folded[previous_end:start]) \
-            and not re.search(r"[.;:\n]", folded[previous_end:start]):
-        return Relation.MENTIONS
+    between = folded[previous_end:start] if previous_end > window_start else "\n"
+    if not re.search(r"[.\n]", between):
+        if _LIST_ITEM.search(between):
+            return outer, False
+        if not re.search(r"[;:]", between) and re.search(r"\b(ve|cua)\b", between):
+            return Relation.MENTIONS, True
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(folded, window_start, start)]
     clause_start = breaks[-1] if breaks else window_start
     clause = folded[clause_start:start]
@@ -73,7 +83,7 @@ def _relation(folded: str, start: int, previous_end: int) -> Relation:
         for m in cue.finditer(clause):
             if m.start() > best_pos:
                 best, best_pos = relation, m.start()
-    return best
+    return best, False
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -95,12 +105,13 @@ def find_citations(text: str) -> list[Citation]:
             taken.append((m.start(), m.end()))
     found.sort(key=lambda item: item[0])
     citations: list[Citation] = []
-    previous_end = -1
+    previous_end, outer = -1, Relation.MENTIONS
     for start, end, ref in found:
         date = _date_after(text[end : end + 40])
         if date:
             ref = DocumentRef(ref.kind, ref.number, ref.issuer_code, int(date[:4]), date, ref.symbol)
-        relation = _relation(folded, start, previous_end)
+        relation, nested = _relation(folded, start, previous_end, outer)
+        outer = outer if nested else relation
         sentence_end = _end_of_clause(text, end)
         citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,")))
         previous_end = end
