@@ -43,13 +43,18 @@ def load_labels(path: Path = LABELS) -> list[Label]:
 _LABEL_SLACK = 8  # a quote may start with the item label ('a) ') that the task span leaves out
 
 
+def quote_start(text: str, quote: str) -> int | None:
+    """Where the quote (whitespace-insensitive) first occurs in the text."""
+    found = re.search(r"\s+".join(map(re.escape, quote.split())), text)
+    return found.start() if found else None
+
+
 def find_task(document: Document, tasks: list[Task], quote: str) -> Task | None:
     """The task whose span holds the start of the quote in the source text; the shortest one
     when parts nest."""
-    found = re.search(r"\s+".join(map(re.escape, quote.split())), document.source.text)
-    if not found:
+    at = quote_start(document.source.text, quote)
+    if at is None:
         return None
-    at = found.start()
     hits = [t for t in tasks if t.span.start - _LABEL_SLACK <= at < t.span.end]
     return min(hits, key=lambda t: t.span.end - t.span.start) if hits else None
 
