@@ -17,12 +17,13 @@ from kg.extract import extract_document
 from kg.graph import ids
 from kg.graph.build import document_graph
 from kg.graph.io import bind_prefixes, serialize_quads, sorted_nquads, write_atomic
-from kg.graph.links import citation_links_graph, directive_index, task_links_graph
+from kg.graph.links import citation_links_graph, directive_index, target_index, target_links_graph, task_links_graph
 from kg.graph.reference import reference_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
 from kg.link.review import apply_decisions, decisions_path, load_decisions
+from kg.link.targets import TargetLinker, assign_indicators, link_targets
 from kg.model import Document, Link
 from kg.sources import SourceError, load_sources
 
@@ -80,9 +81,16 @@ def extract_all(folder: Path, progress: Callable[[Iterable], Iterable] = lambda 
 
 
 def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path) -> dict[str, list[Link]]:
-    """Every document's links, with the researchers' reviewed decisions (data/reviews) applied."""
+    """Every document's task and target links, with the researchers' reviewed decisions
+    (data/reviews) applied; each target takes the indicator of its accepted 'measures' link."""
     decisions = load_decisions(decisions_path(data_dir))
-    return {d.source.source_id: apply_decisions(link_document(d, layer), decisions) for d in documents}
+    linker = TargetLinker(layer)
+    links = {}
+    for document in documents:
+        links[document.source.source_id] = apply_decisions(
+            link_document(document, layer) + link_targets(document, linker), decisions)
+        assign_indicators(document, links[document.source.source_id])
+    return links
 
 
 def ontology_graph(ontology_dir: Path) -> Graph:
@@ -104,7 +112,7 @@ def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
     run = run_iri(documents)
-    index = directive_index(layer)
+    index, targets = directive_index(layer), target_index(layer)
     link_graph = dataset.graph(URIRef(ids.graph_iri("links")))
     accepted = dataset.graph(URIRef(ids.graph_iri("links", "accepted")))
     summaries = []
@@ -116,6 +124,7 @@ def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
         graph.add((name, KG.sha256, Literal(document.source.sha256)))
         own_links = links.get(document.source.source_id, [])
         task_links_graph(link_graph, accepted, document, own_links, index, run)
+        target_links_graph(link_graph, accepted, document, own_links, targets, run)
         citation_links_graph(link_graph, document, run)
         summaries.append(summarise(document, str(doc), len(graph), own_links))
     _copy_into(dataset, "reference", reference_graph(layer))

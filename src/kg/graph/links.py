@@ -1,6 +1,7 @@
 """Implementation links as RDF: a reified kg:ImplementationLink per link (confidence, method,
 review status, evidence, run), and for accepted links also the direct triple, so that simple
-SPARQL works without knowing the reification."""
+SPARQL works without knowing the reification. Task links start at a task (a document part),
+target links ('measures', 'echoes') at a target statement."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.central.layer import CentralLayer
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of
-from kg.graph.reference import document_node, group_iri
+from kg.graph.reference import INDICATOR_SCHEME, document_node, group_iri
 from kg.graph.vocab import KG
 from kg.model import Document, Link, Relation
 
-LINK_PROPERTY = {"implements": KG.implements, "serves-group": KG.servesGroup}
+LINK_PROPERTY = {"implements": KG.implements, "serves-group": KG.servesGroup, "measures": KG.forIndicator,
+                 "echoes": KG.echoes}
+TARGET_LINK_TYPES = ("measures", "echoes")
 _DOCUMENT_RELATIONS = (Relation.IMPLEMENTS, Relation.BASED_ON, Relation.REPLACES, Relation.AMENDS)
 # The direct property each link type stands for, by the link-type concept's notation.
 LINK_TYPE_PROPERTY = {**{r.value: RELATION_PROPERTY[r] for r in _DOCUMENT_RELATIONS}, **LINK_PROPERTY}
@@ -28,6 +31,15 @@ def directive_index(layer: CentralLayer) -> dict[str, URIRef]:
     for directive in ordered:
         doc = document_node(layer, layer.document_of(directive.doc))
         index.setdefault(directive.local_id, URIRef(ids.part_iri(str(doc), directive.local_id)))
+    return index
+
+
+def target_index(layer: CentralLayer) -> dict[str, URIRef]:
+    """Target link names -> IRIs: 'indicator:<key>' concepts and national targets by local id."""
+    index = {f"indicator:{i.key}": URIRef(ids.concept_iri(INDICATOR_SCHEME, i.key)) for i in layer.indicators}
+    for national in layer.targets:
+        doc = document_node(layer, layer.document(national.doc))
+        index.setdefault(national.target.local_id, URIRef(ids.target_iri(str(doc), national.target.local_id)))
     return index
 
 
@@ -55,12 +67,30 @@ def task_links_graph(graph: Graph, accepted: Graph, document: Document, links: l
     doc = document_iri_of(document)
     unknown = 0
     for link in links:
+        if link.link_type in TARGET_LINK_TYPES:
+            continue
         target = index.get(link.target)
         if target is None:
             unknown += 1
             continue
         source = URIRef(ids.part_iri(str(doc), link.source_local_id))
         add_link(graph, accepted, source, target, link, doc, run)
+    return unknown
+
+
+def target_links_graph(graph: Graph, accepted: Graph, document: Document, links: list[Link],
+                       index: dict[str, URIRef], run: URIRef) -> int:
+    """Add the document's target links; returns how many targets were unknown (and skipped)."""
+    doc = document_iri_of(document)
+    unknown = 0
+    for link in links:
+        if link.link_type not in TARGET_LINK_TYPES:
+            continue
+        target = index.get(link.target)
+        if target is None:
+            unknown += 1
+            continue
+        add_link(graph, accepted, URIRef(ids.target_iri(str(doc), link.source_local_id)), target, link, doc, run)
     return unknown
 
 

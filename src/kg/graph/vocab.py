@@ -42,6 +42,7 @@ class KG(DefinedNamespace):
     mentions: object
     citesDocument: object
     servesGroup: object
+    echoes: object
     # roles
     assignedAgency: object
     leadAgency: object
