@@ -109,6 +109,9 @@ def test_bad_input_names_the_problem(tmp_path, raw, problem):
     ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Ngọc Hè\n", "PHÓ CHỦ TỊCH", "Nguyễn Ngọc Hè"),
     ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(Đã ký)\nNguyễn Văn An\n", "CHỦ TỊCH", "Nguyễn Văn An"),
     ("KT. CHỦ TỊCH |\nĐăng xuất\n", "", ""),  # a deputy signed: the capacity is not written
+    ("TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\n[đã ký]\nNguyễn Hòa Bình\n", "PHÓ THỦ TƯỚNG", "Nguyễn Hòa Bình"),
+    ("Thay mặt Bộ Chính trị, Tổng Bí thư Tô Lâm đã ký ban hành Nghị quyết số 57-NQ/TW (ngày 22/12/2024)",
+     "Tổng Bí thư", "Tô Lâm"),
     ("(QNP) - Ngày 24/2/2025, Bí thư Tỉnh ủy Lương Nguyễn Minh Triết thay mặt Ban Thường vụ ký ban hành",
      "Bí thư Tỉnh ủy", "Lương Nguyễn Minh Triết"),
 ])
@@ -208,3 +211,17 @@ def test_deadline_in_task_text(text, expected):
 
     deadline = deadline_in_text(text)
     assert (deadline and (deadline.kind.value, deadline.start, deadline.end)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("CHÍNH PHỦ\nSố: 71/NQ-CP Hà Nội, ngày 01 tháng 4 năm 2025\nNGHỊ QUYẾT\n",
+     ("71/NQ-CP", "2025-04-01", "vn", "Chính phủ")),  # a central issuer: the country, not Hà Nội
+    ("Thay mặt Bộ Chính trị, Tổng Bí thư Tô Lâm đã ký ban hành Nghị quyết số 57-NQ/TW (ngày 22/12/2024) của Bộ "
+     "Chính trị về đột phá phát triển khoa học, công nghệ", ("57-NQ/TW", "2024-12-22", "vn", "")),
+])
+def test_metadata_of_central_documents(text, expected):
+    from kg.extract.metadata import extract_metadata
+    from kg.model import SourceText
+
+    meta = extract_metadata(SourceText("t", "t.txt", "", text))
+    assert (meta.symbol, meta.date, meta.jurisdiction, meta.issuer.name if meta.issuer else "") == expected

@@ -12,7 +12,8 @@ import re
 from kg.extract.agencies import normalize_agency
 from kg.extract.citations import find_citations
 from kg.extract.deadlines import parse_deadline
-from kg.extract.places import bare_places, find_places, place_slug
+from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
+from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
 from kg.parse.normalize import LOWER, UPPER, fold
 
@@ -24,18 +25,22 @@ _KIND_BY_WORD = {fold(label): code for code, label in KIND_LABELS.items()}
 _NUMBER_LINE = re.compile(r"^\s*(?:\|\s*)?(?:so|so hieu)\s*[:|]\s*", re.I)
 _PLACE_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)")
 _TABLE_DATE = re.compile(r"ngay ban hanh\s*\|\s*(\d{1,2}/\d{1,2}/20\d\d)")
-_NEWS_DATE = re.compile(r"ngay\s+(\d{1,2}/\d{1,2}/20\d\d)\s*,[^.]{0,200}?\bky ban hanh\b")
+# 'Ngày 24/2/2025, … ký ban hành …' or '… ký ban hành Nghị quyết số 57-NQ/TW (ngày 22/12/2024)'
+_NEWS_DATE = re.compile(r"ngay\s+(\d{1,2}/\d{1,2}/20\d\d)\s*,[^.]{0,200}?\bky ban hanh\b"
+                        r"|\bky ban hanh\s[^.]{0,60}?\bso\s+\S+\s*\(?ngay\s+(\d{1,2}/\d{1,2}/20\d\d)")
 _SIGNING_MODE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.+?)\s*\|?$")
 _NAME_WORD = f"[{UPPER}][{LOWER}]+"
 _PERSON = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*\|?$")
-_SIGNED_MARK = re.compile(r"^\(?\s*(da ky|ky)\s*\)?$")
+_SIGNED_MARK = re.compile(r"^[(\[]?\s*(da ky|ky)\s*[)\]]?$")  # '(Đã ký)', '[đã ký]'
+
 _TABLE_SIGNER = re.compile(r"\|\s*Người ký\s*\|\s*([^|]+?)\s*\|")
 _NEWS_SIGNER = re.compile(
-    rf"((?:Phó\s+)?(?:Bí thư|Chủ tịch)[^,.]{{0,40}}?)\s+((?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD})\s+"
+    rf"((?:Phó\s+|Tổng\s+)?(?:Bí thư|Chủ tịch|Thủ tướng)[^,.]{{0,40}}?)\s+((?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD})\s+"
     r"(?:thay mặt|ký|đã ký)"
 )
 _ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
-                   "tu-city": "Ban Thường vụ Thành ủy {place}", "hdnd": "Hội đồng nhân dân {unit} {place}"}
+                   "tu-city": "Ban Thường vụ Thành ủy {place}", "hdnd": "Hội đồng nhân dân {unit} {place}",
+                   "cp": "Chính phủ", "ttg": "Thủ tướng Chính phủ"}
 # The symbol suffix of an issuer, for a document whose number is unreadable (folded name prefixes)
 _CODE_BY_ISSUER = (("uy ban nhan dan", "ubnd"), ("hoi dong nhan dan", "hdnd"), ("ban thuong vu tinh uy", "tu"),
                    ("ban thuong vu thanh uy", "tu"), ("tinh uy", "tu"), ("thanh uy", "tu"))
@@ -116,7 +121,7 @@ def _read_date(text: str, head: str, meta: DocumentMeta) -> None:
         if not m:
             continue
         raw = head[m.start() : m.end()]
-        deadline = parse_deadline(raw if pattern is not _NEWS_DATE else m.group(1))
+        deadline = parse_deadline(raw if pattern is not _NEWS_DATE else m.group(1) or m.group(2))
         if deadline and deadline.precision and deadline.precision.value == "day":
             meta.date = deadline.start
             meta.year = int(deadline.start[:4])
@@ -125,7 +130,11 @@ def _read_date(text: str, head: str, meta: DocumentMeta) -> None:
 
 
 def _read_jurisdiction(text: str, head: str, meta: DocumentMeta) -> None:
-    """The place of the place-and-date line, else the province named most often."""
+    """The country for a central issuer (the Government signs 'Hà Nội, ngày …'), else the place
+    of the place-and-date line, else the province named most often."""
+    if meta.issuer_code in CENTRAL_ISSUERS or meta.issuer_code.startswith("qh"):
+        meta.jurisdiction_name, meta.jurisdiction = "Việt Nam", NATIONAL
+        return
     for start, line in _lines(head):
         if _PLACE_DATE.search(fold(line)):
             places = bare_places(line)
@@ -205,7 +214,9 @@ def _apply_hints(source: SourceText, meta: DocumentMeta) -> None:
 
 def _read_issuer(meta: DocumentMeta, source: SourceText) -> None:
     place = meta.jurisdiction_name
-    if meta.issuer_code in ("ubnd", "tu", "hdnd") and place:
+    if meta.issuer_code in ("cp", "ttg"):
+        meta.issuer = normalize_agency(_ISSUER_BY_CODE[meta.issuer_code], NATIONAL)
+    elif meta.issuer_code in ("ubnd", "tu", "hdnd") and place:
         city = fold(place) in _CITIES
         template = _ISSUER_BY_CODE["tu-city" if meta.issuer_code == "tu" and city else meta.issuer_code]
         name = template.format(unit="thành phố" if city else "tỉnh", place=place)
