@@ -164,6 +164,9 @@ def test_citation_symbol_date_and_relation(text, expected):
       ("cooperating", "Văn phòng Ủy ban nhân dân")}),
     ("Báo cáo định kỳ 6 tháng kết quả thực hiện về Sở Khoa học và Công nghệ trước ngày 10 tháng 6 để tổng hợp",
      {("monitoring", "Sở Khoa học và Công nghệ")}),
+    ("các bộ, ngành, địa phương chủ động đề xuất gửi Bộ Khoa học và Công nghệ, Bộ Thông tin và Truyền thông để "
+     "tổng hợp và báo cáo Chính phủ",
+     {("monitoring", "Bộ Khoa học và Công nghệ"), ("monitoring", "Bộ Thông tin và Truyền thông")}),
     # OCR role words; a second lead after 'Giao'; 'Tuyên giáo' is not 'giao' (assign)
     ("Ban Tuyén glao va Dan van Thanh uy cha tri, phéi hop VGl cac co quan lién quan huéng dan viéc. Giao Dang "
      "ty Uy ban nhan dén thanh pho chu tri, pho1 hOp v6i Van phong Thanh uy va céac co quan lién quan theo di",

@@ -49,7 +49,7 @@ _COLLECTIVE = re.compile(
 )
 _AGENCY_HEAD = re.compile(
     r"^(Giao\s+)?(Sở|Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Công an|Bộ Chỉ huy|Ngân hàng|Đài|Báo|Trường|Viện|Hội|"
-    r"Liên đoàn|Đoàn|Tỉnh đoàn|Thành đoàn|Mặt trận|Cục|Chi cục|Tổng cục|Trung tâm|Đảng ủy|Đảng uỷ|Thành ủy|Tỉnh ủy|"
+    r"Liên đoàn|Đoàn|Tỉnh đoàn|Thành đoàn|Mặt trận|Cục|Chi cục|Tổng cục|Trung tâm|Đảng ủy|Đảng uỷ|Đảng đoàn|Ban cán sự|Thành ủy|Tỉnh ủy|"
     r"Kho bạc|Thuế|Chính phủ|Thủ tướng|Quốc hội|VTV|VOV|TTXVN|Tập đoàn|Tổng công ty|Các|các|Doanh nghiệp|Cơ quan)\b"
 )
 _QUANTIFIER = re.compile(r"^(c[a-z]?ac|moi|nhung)\s+")
@@ -66,8 +66,8 @@ _LEAD_CUE = re.compile(r"\bch[ua] tr[ij1l]\b")
 _COOP_CUE = re.compile(r"\bph[a-z0-9][i1l] h[o0]p(?: v[a-z0-9][i1l])?\b")
 _STANDING_CUE = re.compile(r",?\s*la co quan thuong truc\b")
 _MONITORING_AFTER_STANDING = re.compile(r"\W*(theo doi|tong hop|giam sat|don doc)\b")
-# 'báo cáo/gửi … về Sở X (trước …) (để) tổng hợp': X collects the reports
-_REPORT_TO = re.compile(r"\bve\s+(?=\S)(.{3,80}?)\s+(?:truoc\b[^;.]{0,60}?\s+)?(?:de\s+)?tong hop\b")
+# 'báo cáo … về Sở X (trước …) (để) tổng hợp', 'gửi (về) Bộ X tổng hợp': X collects the reports
+_REPORT_TO = re.compile(r"\b(?:ve|gui(?:\s+ve)?)\s+(?=\S)(.{3,80}?)\s+(?:truoc\b[^;.]{0,60}?\s+)?(?:de\s+)?tong hop\b")
 # 'giao Sở X …' (assigns to), not 'Tuyên giáo'; the assignee is a name, so upper case follows
 _ASSIGNS = re.compile(rf"\b[Gg]iao\s+(?=[{UPPER}])")
 # Where a list of agencies ends: the verb of the clause, or right after '(có) liên quan'
