@@ -15,6 +15,8 @@ TOP_GROUPS = 2
 # accepted links on the labels (docs/linking.md), aiming at >= 95 % precise accepted links.
 ACCEPT_TASK = 0.80
 ACCEPT_GROUP = 0.90
+# … or above this one when the 03 task sits in the task's accepted 57 group: two signals agree.
+ACCEPT_TASK_IN_GROUP = 0.70
 
 
 def task_confidence(scores: list[float], rank: int) -> float:
@@ -24,6 +26,15 @@ def task_confidence(scores: list[float], rank: int) -> float:
     following = scores[rank + 1] if rank + 1 < len(scores) else 0.0
     margin = (scores[rank] - following) / scores[rank] if scores[rank] > 0 else 0.0
     return round(score ** 0.5 * (0.5 + 0.5 * max(0.0, min(1.0, margin * 4))), 4)
+
+
+def accept_task_link(target: str, confidence: float, ranking: Ranking) -> bool:
+    """A first-ranked 03 task link is accepted when confident, or fairly confident and inside
+    the 57 group the task's own (accepted) group link names."""
+    if confidence >= ACCEPT_TASK:
+        return True
+    group, prob = ranking.groups[0] if ranking.groups else (None, 0.0)
+    return confidence >= ACCEPT_TASK_IN_GROUP and prob >= ACCEPT_GROUP and ranking.target_groups.get(target) == group
 
 
 def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
@@ -37,7 +48,7 @@ def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
     for rank, (target, _) in enumerate(ranking.tasks[:TOP_TASKS], start=1):
         confidence = 1.0 if target in ranking.signals else task_confidence(scores, rank - 1)
         method = "explicit-reference" if target in ranking.signals else "combined"
-        status = "accepted" if rank == 1 and confidence >= ACCEPT_TASK else "suggested"
+        status = "accepted" if rank == 1 and accept_task_link(target, confidence, ranking) else "suggested"
         links.append(Link(source_id, task.local_id, target, "implements", confidence, method, task.span, status, rank))
     return links
 

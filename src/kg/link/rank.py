@@ -50,6 +50,7 @@ class Ranking:
     tasks: list[tuple[str, float]]
     groups: list[tuple[int, float]]  # group number, probability
     signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
+    target_groups: dict[str, int] = field(default_factory=dict)  # central task id -> its 57 group
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -73,7 +74,7 @@ def rank_plain_tfidf(tasks: list[Task], layer: Layer) -> list[Ranking]:
     directives = central_tasks(layer)
     sims = _similarity(plain_vectorizer(), [t.text for t in tasks], [d.text for d in directives])
     ids = [d.local_id for d in directives]
-    group_of = {d.local_id: d.group for d in directives}
+    group_of = _groups_of(directives)
     rankings = []
     for row in sims:
         ordered = _order(row, ids)
@@ -81,8 +82,12 @@ def rank_plain_tfidf(tasks: list[Task], layer: Layer) -> list[Ranking]:
         for target, score in ordered:
             if group_of[target] not in {g for g, _ in groups}:
                 groups.append((group_of[target], score))
-        rankings.append(Ranking(ordered, groups))
+        rankings.append(Ranking(ordered, groups, target_groups=group_of))
     return rankings
+
+
+def _groups_of(directives: list[CentralDirective]) -> dict[str, int]:
+    return {d.local_id: d.group for d in directives if d.group is not None}
 
 
 _EXPLICIT = re.compile(r"nhiem vu (?:so )?(\d{1,3})\b[^.;]{0,60}?phu luc ii\b[^.;]{0,60}?03 ?/ ?nq ?- ?cp")
@@ -164,6 +169,7 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights())
     column = {g.number: j for j, g in enumerate(layer.groups)}
     prior = probs[:, [column[d.group] for d in directives]]
     scores = lexical + weights.group_prior * prior
+    group_of = _groups_of(directives)
     rankings = []
     for i, task in enumerate(tasks):
         signals = {}
@@ -172,5 +178,5 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights())
                 scores[i, ids.index(target)] = scores[i].max() + 1.0
                 signals[target] = "explicit-reference"
         groups = _order(probs[i], [g.number for g in layer.groups])
-        rankings.append(Ranking(_order(scores[i], ids), groups, signals))
+        rankings.append(Ranking(_order(scores[i], ids), groups, signals, group_of))
     return rankings
