@@ -15,6 +15,9 @@ _ORGANISATION_HEADING = re.compile(r"^(to chuc thuc hien|trach nhiem thuc hien|p
 _MAX_HEADING_CHARS = 160
 _CLOSING = re.compile(r"^(tren day|noi nhan|luu:|tm\.|kt\.|\(dinh kem|nguon tra cuu)")
 _MIN_TASK_CHARS = 30
+# 'Kế hoạch yêu cầu …', 'Chương trình nhằm …': the document states its purpose (mục đích, yêu
+# cầu), which is no task; 'UBND thành phố yêu cầu các sở …' instructs agencies and is one
+_PURPOSE = re.compile(r"^(ke hoach|chuong trinh)( hanh dong)?( nay)? (yeu cau|nham|de ra|xac dinh|dat muc tieu)\b")
 # 'Sở X chủ trì …', 'Các địa phương có trách nhiệm …': an item assigning duties to an agency
 _DUTY = re.compile(r"\b(chu tri|co trach nhiem|la co quan thuong truc|phoi hop voi)\b")
 
@@ -70,7 +73,8 @@ def tasks_from_parts(parts: list[Part], jurisdiction: str) -> list[Task]:
         selected.extend((leaf, root, kind) for leaf in _leaves(root, children))
     if not selected:
         points = [p for p in parts if p.kind == "point"]
-        pool = points or [p for p in parts if p.kind == "paragraph" and len(p.heading) >= 80]
+        pool = points or [p for p in parts if p.kind == "paragraph" and len(p.heading) >= 80
+                          and not _PURPOSE.match(fold(p.heading))]
         selected = [(p, by_path.get(p.parent or "", p), "tasks") for p in pool]
     taken = {leaf.path for leaf, _, _ in selected} | {root.path for root, _ in roots}
     for item in _organisation_items(parts, children):
