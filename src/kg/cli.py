@@ -98,6 +98,28 @@ def validate(graph_path: Path, shapes_dir: Path, fmt: str) -> None:
 
 
 @main.command()
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=config.BUILD_DIR / "graph.trig", show_default=True, help="The built dataset (TriG or N-Quads).")
+@click.option("--examples", default=3, show_default=True, type=int, help="Inferred triples shown per property.")
+def reason(graph_path: Path, examples: int) -> None:
+    """Run the OWL reasoner (HermiT) over the built graph and print what it infers that the graph
+    does not state: counts per property and examples. Needs Java. Exit code 1 if inconsistent."""
+    from kg.reason import check_consistency, format_result, reasoning_input
+    from kg.validate import load_dataset
+
+    try:
+        dataset = load_dataset(graph_path)
+    except (FileNotFoundError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    try:
+        result = check_consistency(reasoning_input(dataset))
+    except RuntimeError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(format_result(result, examples))
+    sys.exit(0 if result.consistent else 1)
+
+
+@main.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=config.CORPUS_DIR,
               show_default=True, help="Corpus folder holding central/ (never committed).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -125,11 +147,15 @@ def eval_group() -> None:
 @eval_group.command("links")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
               show_default=True, help="Folder with sources/ and reference/.")
-def eval_links(data_dir: Path) -> None:
-    """Accuracy of the 57 group and 03 task links, baseline and method, per document."""
+@click.option("--errors", is_flag=True, help="Also list the labelled targets the target linker gets wrong.")
+def eval_links(data_dir: Path, errors: bool) -> None:
+    """Accuracy of the 57 group and 03 task links (baseline and method) and of the target links
+    (indicator, 03 Phụ lục I echo, accepted precision/recall, leave-one-document-out), per document."""
     from kg.evaluation.links import main as evaluate_links
+    from kg.evaluation.targets import main as evaluate_targets
 
     click.echo(evaluate_links(data_dir / "sources", data_dir / "reference"))
+    click.echo(evaluate_targets(data_dir / "sources", data_dir / "reference", errors))
 
 
 @eval_group.command("extraction")
@@ -147,7 +173,7 @@ def eval_extraction(labels_dir: Path, data_dir: Path, errors: bool) -> None:
 
 @main.group()
 def links() -> None:
-    """Review the suggested links from local tasks to the central layer."""
+    """Review the suggested links from local tasks and targets to the central layer."""
 
 
 @links.command("export-review")
@@ -164,6 +190,8 @@ def links_export(out_file: Path, data_dir: Path) -> None:
     documents, _ = extract_all(data_dir / "sources")
     all_links = [link for links in link_all(documents, layer, data_dir).values() for link in links]
     texts = {d.local_id: d.text for d in layer.directives} | {f"group:{g.number}": g.title for g in layer.groups}
+    texts |= {t.target.local_id: t.target.indicator_text for t in layer.targets}
+    texts |= {f"indicator:{i.key}": i.label_vi for i in layer.indicators}
     click.echo(f"wrote {export_review(all_links, texts, out_file)} suggested links to {out_file}")
 
 

@@ -4,29 +4,53 @@ HermiT accepts only the OWL 2 datatype map; OWL-Time's xsd:gYear and xsd:gYearMo
 deadlines and target years) are outside it. The reasoner therefore sees a projection of the data
 in which such literals become plain strings: class and property reasoning does not depend on
 them, and the graph itself keeps its datatypes.
+
+What the reasoner adds comes from the ontology's property axioms over the materialised links:
+kg:implements is transitive, implementing a part implements the whole and a document implements
+what its parts implement (ontology/alignments/eli.ttl), kg:echoes is a kind of kg:implements,
+implementing a task of a 57-NQ/TW group serves that group (a property chain), and inverses.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import owlready2
-from rdflib import Graph, Literal
-from rdflib.namespace import XSD
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, XSD
+
+from kg.graph import ids
 
 # Datatypes of the OWL 2 datatype map that occur in our data (the rest become strings).
 OWL2_DATATYPES = {XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.dateTime,
                   XSD.anyURI, XSD.nonNegativeInteger}
+# Named graphs the reasoner needs: the reified links (their materialised triples are in
+# links/accepted) and the build provenance add nothing to reason over and more than double the input.
+SKIPPED_GRAPHS = {ids.graph_iri("links"), ids.graph_iri("build")}
+_TRIVIAL_TYPES = {OWL.NamedIndividual, OWL.Thing, OWL.Class, OWL.ObjectProperty, OWL.Ontology}
+
+Triple = tuple[URIRef, URIRef, URIRef]
 
 
 @dataclass
 class ReasonerResult:
     consistent: bool
     message: str
-    inferred_facts: int = 0  # triples the reasoner added (types, inverse property values …)
+    inferred: list[Triple] = field(default_factory=list)  # IRI triples the reasoner added, sorted
+    input_triples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def inferred_facts(self) -> int:
+        return len(self.inferred)
+
+    def by_property(self) -> list[tuple[URIRef, int]]:
+        return sorted(Counter(p for _, p, _ in self.inferred).items(), key=lambda x: (-x[1], x[0]))
 
 
 def owl2_projection(graph: Graph) -> Graph:
@@ -39,6 +63,16 @@ def owl2_projection(graph: Graph) -> Graph:
     return out
 
 
+def reasoning_input(dataset: Dataset) -> Graph:
+    """The union of a built dataset's named graphs without the reified links and the build run."""
+    graph = Graph()
+    for context in dataset.graphs():
+        if str(context.identifier) not in SKIPPED_GRAPHS:
+            for triple in context:
+                graph.add(triple)
+    return graph
+
+
 def load_world(graph: Graph) -> tuple[owlready2.World, owlready2.Ontology]:
     world = owlready2.World()
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,15 +82,36 @@ def load_world(graph: Graph) -> tuple[owlready2.World, owlready2.Ontology]:
     return world, ontology
 
 
+def _iri_triples(triples) -> set[Triple]:
+    return {(s, p, o) for s, p, o in triples
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and not (p == RDF.type and o in _TRIVIAL_TYPES)}
+
+
 def check_consistency(graph: Graph) -> ReasonerResult:
-    """Run HermiT over `graph` (ontology plus data); inconsistent data is reported, not raised."""
+    """Run HermiT over `graph` (ontology plus data): whether it is consistent, and the triples
+    between IRIs it infers that `graph` lacks (property values, class memberships). Inconsistent
+    data is reported, not raised."""
     if shutil.which("java") is None:
         raise RuntimeError("the OWL reasoner (HermiT) needs Java: install a JRE, e.g. `apt-get install default-jre-headless`")
+    started = time.perf_counter()
     world, ontology = load_world(graph)
-    before = len(world.graph)
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError as err:
-        return ReasonerResult(False, f"inconsistent: {err}")
-    return ReasonerResult(True, "consistent", len(world.graph) - before)
+        return ReasonerResult(False, f"inconsistent: {err}", [], len(graph), time.perf_counter() - started)
+    inferred = sorted(_iri_triples(world.as_rdflib_graph()) - _iri_triples(graph))
+    return ReasonerResult(True, "consistent", inferred, len(graph), time.perf_counter() - started)
+
+
+def format_result(result: ReasonerResult, examples: int = 3) -> str:
+    """How many triples the reasoner added, per property, with the first examples of each."""
+    lines = [f"{result.input_triples} input triples, {result.message}, {result.inferred_facts} inferred triples "
+             f"not in the input, {result.seconds:.1f} s"]
+    for prop, count in result.by_property():
+        lines.append(f"  {count:6}  {prop}")
+        # the broadest facts first: documents before their parts (shorter IRIs), then in order
+        shown = sorted((t for t in result.inferred if t[1] == prop), key=lambda t: (len(t[0]), t))[:examples]
+        for s, _, o in shown:
+            lines.append(f"            {s}\n              -> {o}")
+    return "\n".join(lines)
