@@ -189,3 +189,24 @@ def test_reasoner_infers_the_groups_a_plan_serves(reasoned):
 def test_reason_command_names_a_missing_graph(tmp_path):
     result = CliRunner().invoke(main, ["reason", "--graph", str(tmp_path / "nothing.trig")])
     assert result.exit_code != 0 and "does not exist" in result.output
+
+
+def test_a_rejected_measures_link_leaves_the_target_without_indicator(layer, tmp_path):
+    from kg.link.review import COLUMNS, quote_of
+    from kg.pipeline import link_all
+
+    def can_tho():
+        return [d for d in extract_all(config.DATA_DIR / "sources")[0] if d.source.source_id == "can-tho_ubnd_kh-37"]
+
+    documents = can_tho()
+    measures = next(l for l in link_all(documents, layer, tmp_path)["can-tho_ubnd_kh-37"]
+                    if l.link_type == "measures" and l.source_local_id == "PL1.5")
+    assert next(t for t in documents[0].targets if t.local_id == "PL1.5").indicator_key == "digital-economy-share"
+    (tmp_path / "reviews").mkdir()
+    (tmp_path / "reviews" / "links.csv").write_text(
+        ",".join(COLUMNS) + f'\ncan-tho_ubnd_kh-37,,"{quote_of(measures)}",{measures.target},,,manual,reject\n',
+        encoding="utf-8")
+    documents = can_tho()
+    links = link_all(documents, layer, tmp_path)["can-tho_ubnd_kh-37"]
+    assert next(l for l in links if l.link_type == "measures" and l.source_local_id == "PL1.5").status == "rejected"
+    assert next(t for t in documents[0].targets if t.local_id == "PL1.5").indicator_key == ""
