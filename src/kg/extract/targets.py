@@ -11,7 +11,7 @@ from kg.parse.tables import TableRow
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _COMPARATORS = (
-    (">=", r"≥|>=|t[\w&@]{1,2}i\s*thi\w{0,2}u|it nhat|tu\s+(?=" + _NUMBER + r"\s*%?[^;]{0,30}tro len)|khong duoi"),
+    (">=", r"≥|>=|t[\w&@]{1,2}i?\s*thi\w{0,2}u|it nhat|tu\s+(?=" + _NUMBER + r"\s*%?[^;]{0,30}tro len)|khong duoi"),
     ("<=", r"≤|<=|toi da|khong qua|duoi hoac bang"),
     (">", r">|tren|hon|vuot"),  # 'trén' (OCR) folds to 'tren' too
     ("<", r"<|duoi"),
@@ -48,7 +48,7 @@ def _unit_code(unit_text: str) -> tuple[str, str]:
         return "percent-per-year", base
     if "%" in folded or "tyle" in folded:
         return "percent", base
-    if "vandan" in folded or "/10.000" in folded:
+    if re.search(r"vand\w{1,2}n", folded) or "/10.000" in folded:  # also OCR 'van déan'
         return "people-per-10000", base
     if "thubac" in folded or "xephang" in folded:
         return "rank", base
