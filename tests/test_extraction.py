@@ -144,6 +144,8 @@ def test_signature_block_and_news_lead(text, capacity, signer):
     ("Căn cứ Nghị quyết số 03/NQ-CP ngày 09 tháng 01 năm 2025 của Chính phủ ban hành Chương trình hành động "
      "của Chính phủ thực hiện Nghị quyết số 57-NQ/TW",
      [("03/NQ-CP", "based-on", "2025-01-09"), ("57-NQ/TW", "mentions", None)]),
+    ("Thực hiện Kế hoạch số 12/KH-UBND ngày 02/3/2025 của UBND tỉnh, Sở Khoa học và Công nghệ ban hành Kế hoạch "
+     "thực hiện Nghị quyết số 57-NQ/TW", [("12/KH-UBND", "implements", "2025-03-02"), ("57-NQ/TW", "implements", None)]),
     # 'trong quá trình triển khai' is a time phrase, not the verb of the citation
     ("Trong quá trình triển khai, cần bám sát định hướng tại Nghị quyết số 43-NQ/TW của Bộ Chính trị",
      [("43-NQ/TW", "mentions", None)]),

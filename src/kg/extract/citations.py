@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.agencies import starts_with_agency
 from kg.extract.deadlines import parse_deadline
 from kg.model import Citation, DocumentRef, Relation, Span
 from kg.parse.normalize import fold
@@ -60,20 +61,28 @@ def _repair_code(code: str, folded: str, start: int) -> str:
     return code
 
 
-def _relation(folded: str, start: int, previous_end: int, outer: Relation) -> tuple[Relation, bool]:
+def _new_subject(text: str, start: int, end: int) -> bool:
+    """A comma followed by an agency ('…, Ủy ban nhân dân tỉnh ban hành …') starts a new clause."""
+    between = text[start:end]
+    return any(starts_with_agency(between[m.end() :]) for m in re.finditer(r",\s*", between))
+
+
+def _relation(text: str, folded: str, start: int, previous_end: int, outer: Relation) -> tuple[Relation, bool]:
     """The relation of a citation and whether it sits inside the title of the one before.
 
     Within one sentence after the previous citation: a list item (', Nghị quyết số …', '; Chương
     trình số …', 'và Kế hoạch số …') takes the relation of the list (`outer`); text naming the
     previous document's issuer or subject ('… của Chính phủ ban hành/về … thực hiện Nghị quyết số
-    57-NQ/TW') makes it part of that title, which only mentions. Otherwise the relation verb
+    57-NQ/TW') makes it part of that title, which only mentions, unless a comma and an agency
+    start a new clause between them. Otherwise the relation verb
     nearest before the citation in the same clause."""
     window_start = max(0, start - 300)
     between = folded[previous_end:start] if previous_end > window_start else "\n"
     if not re.search(r"[.\n]", between):
         if _LIST_ITEM.search(between):
             return outer, False
-        if not re.search(r"[;:]", between) and re.search(r"\b(ve|cua)\b", between):
+        if not re.search(r"[;:]", between) and re.search(r"\b(ve|cua)\b", between) \
+                and not _new_subject(text, previous_end, start):
             return Relation.MENTIONS, True
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(folded, window_start, start)]
     clause_start = breaks[-1] if breaks else window_start
@@ -110,7 +119,7 @@ def find_citations(text: str) -> list[Citation]:
         date = _date_after(text[end : end + 40])
         if date:
             ref = DocumentRef(ref.kind, ref.number, ref.issuer_code, int(date[:4]), date, ref.symbol)
-        relation, nested = _relation(folded, start, previous_end, outer)
+        relation, nested = _relation(text, folded, start, previous_end, outer)
         outer = outer if nested else relation
         sentence_end = _end_of_clause(text, end)
         citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,")))
