@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kg.extract.agencies import normalize_agency, split_agency_list
 from kg.model import AgencyMention, Part, Role, Span, Target, TargetValue
@@ -17,7 +18,7 @@ _COMPARATORS = (
     ("<", r"<|duoi"),
 )
 _VALUE = re.compile(
-    rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+|co\s+)?(?<![\w.,])(?P<low>{_NUMBER})"
+    rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+|[c¢][oe06]\s+)?(?<![\w.,])(?P<low>{_NUMBER})"
     rf"(?:\s*%(?=\s*(?:-|–|den)\s*\d))?(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+d\w{{1,3}}n|"
     rf"ty\s+usd|trieu|doanh nghiep|do thi|trung tam|san pham|khu|tram|to chuc)?"
     rf"(?P<base>(?:\s*tro len)?(?:\s*trong)?\s*(?:grdp|gdp|t\w{{1,2}}ng chi ngan sach))?",
@@ -126,15 +127,20 @@ def _indicator_cells(row: TableRow) -> tuple[str, str, str, str]:
 
 
 def targets_in_text(part: Part, year: int | None) -> list[Target]:
-    """Targets stated in a sentence of an objectives section; one per clause with a number."""
+    """Targets stated in a sentence of an objectives section; one per clause with a number. An
+    item of a ';' list that is only a number ('01 trạm …') keeps the bound of the item before."""
     targets = []
     text = part.span.text
     offset = part.span.start
     position = 0
-    for n, clause in enumerate(re.split(r"(?<=[;.])\s+", text), start=1):
+    listed = ""  # the bound of the previous item of a ';' list: 'ít nhất 02 khu …; 01 trạm …'
+    for clause in re.split(r"(?<=[;.])\s+", text):
         start = text.find(clause, position)
         position = start + len(clause)
         values = [v for v in parse_values(clause) if v.unit]
+        if values and listed and values[0].comparator == "=" and fold(clause).startswith(fold(values[0].text)):
+            values[0] = replace(values[0], comparator=listed)
+        listed = values[-1].comparator if values and clause.endswith(";") and values[-1].comparator in (">=", "<=") else ""
         if not values:
             continue
         m = _YEAR.search(fold(clause))
