@@ -9,7 +9,7 @@ from itertools import groupby
 from kg.extract.citations import find_citations
 from kg.extract.metadata import extract_metadata
 from kg.extract.targets import targets_from_table, targets_in_text
-from kg.extract.tasks import is_task_table, tasks_from_parts, tasks_from_rows
+from kg.extract.tasks import is_task_table, section_kind, tasks_from_parts, tasks_from_rows
 from kg.model import Citation, Document, Part, Relation, SourceText
 from kg.parse import parse_structure
 from kg.parse.normalize import fold
@@ -75,12 +75,15 @@ def _heading_year(part: Part, by_path: dict[str, Part]) -> int | None:
 
 
 def _is_objective(part, parts) -> bool:
-    """A paragraph or point inside a 'Mục tiêu' section (not inside a table)."""
+    """A paragraph or point inside a 'Mục tiêu' section (not inside a table), unless a nearer
+    heading opens tasks ('II. MỤC TIÊU … VÀ NHIỆM VỤ' › '3. Nhiệm vụ và giải pháp')."""
     if part.kind in ("row", "section", "appendix"):
         return False
     by_path = {p.path: p for p in parts}
     current = by_path.get(part.parent or "")
     while current is not None:
+        if section_kind(current):
+            return False
         if fold(current.heading).startswith(("muc tieu", "chi tieu")) or fold(current.heading).startswith("den nam"):
             return True
         current = by_path.get(current.parent or "")

@@ -19,7 +19,7 @@ _COMPARATORS = (
 )
 _VALUE = re.compile(
     rf"(?P<cmp>(?:{'|'.join(p for _, p in _COMPARATORS)})\s*)?(?:muc\s+|[c¢][oe06]\s+)?(?<![\w.,])(?P<low>{_NUMBER})"
-    rf"(?:\s*%(?=\s*(?:-|–|den)\s*\d))?(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+d\w{{1,3}}n|"
+    rf"(?:\s*%(?=\s*(?:-|–|den)\s*\d))?(?:\s*(?:-|–|den)\s*(?P<high>{_NUMBER}))?\s*(?P<unit>%(?:\s*/\s*nam)?|(?:grdp|gdp)\s*%|nguoi\s*(?:tren\s+(?:mot\s+)?|/\s*)van\s+d\w{{1,3}}n|"
     rf"ty\s+usd|trieu|doanh nghiep|do thi|trung tam|san pham|khu|tram|to chuc)?"
     rf"(?P<base>(?:\s*tro len)?(?:\s*trong)?\s*(?:grdp|gdp|t\w{{1,2}}ng chi ngan sach))?",
 )
@@ -82,6 +82,7 @@ def parse_values(value_text: str, unit_text: str = "") -> list[TargetValue]:
         unit, base = _unit_code((m.group("unit") or "") + (m.group("base") or "") or unit_text)
         if not unit:
             unit, base = _unit_code(unit_text)
+        base = base or _unit_code(unit_text)[1]  # '≥ 3%' under the unit cell '% tổng chi NSNN'
         if not unit and m.group("cmp") and _INDEX_CUE.search(folded[max(0, m.start() - 60) : m.start()]):
             unit = "index"  # 'chỉ số phát triển con người (HDI) trên 0,7'
         scope = _scope(folded[m.end() : m.end() + 25])

@@ -29,7 +29,7 @@ def _children(parts: list[Part]) -> dict[str | None, list[Part]]:
     return out
 
 
-def _section_kind(part: Part) -> str | None:
+def section_kind(part: Part) -> str | None:
     """'tasks' or 'organisation' for a heading that opens such a section, else None."""
     if part.kind not in ("section", "item", "appendix") or len(part.heading) > _MAX_HEADING_CHARS:
         return None
@@ -66,7 +66,7 @@ def tasks_from_parts(parts: list[Part], jurisdiction: str) -> list[Task]:
     (lost in transcription), lettered points are tasks; without those, every long paragraph."""
     children = _children(parts)
     by_path = {p.path: p for p in parts}
-    roots = [(p, kind) for p in parts if (kind := _section_kind(p)) and p.kind != "row"]
+    roots = [(p, kind) for p in parts if (kind := section_kind(p)) and p.kind != "row"]
     roots = [(p, k) for p, k in roots if not any(_is_ancestor(q, p, by_path) for q, _ in roots if q is not p)]
     selected: list[tuple[Part, Part, str]] = []
     for root, kind in roots:
