@@ -48,12 +48,12 @@ _COLLECTIVE = re.compile(
     r"^(vien, truong)$"
 )
 _AGENCY_HEAD = re.compile(
-    r"^(Giao\s+)?(Sở|Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Công an|Bộ Chỉ huy|Ngân hàng|Đài|Báo|Trường|Viện|Hội|"
+    r"^(Sở|Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Công an|Bộ Chỉ huy|Ngân hàng|Đài|Báo|Trường|Viện|Hội|"
     r"Liên đoàn|Đoàn|Tỉnh đoàn|Thành đoàn|Mặt trận|Cục|Chi cục|Tổng cục|Trung tâm|Đảng ủy|Đảng uỷ|Đảng đoàn|Ban cán sự|Thành ủy|Tỉnh ủy|"
     r"Kho bạc|Thuế|Chính phủ|Thủ tướng|Quốc hội|VTV|VOV|TTXVN|Tập đoàn|Tổng công ty|Các|các|Doanh nghiệp|Cơ quan)\b"
 )
 _QUANTIFIER = re.compile(r"^(c[a-z]?ac|moi|nhung)\s+")
-_FOLDED_HEAD = re.compile("(giao\\s+)?" + fold(_AGENCY_HEAD.pattern[len("^(Giao\\s+)?"):]))
+_FOLDED_HEAD = re.compile(fold(_AGENCY_HEAD.pattern))
 # a comma starts a new agency before a name or 'các'; 'bộ, ngành, địa phương' and 'sở, ban, ngành,
 # địa phương' are two collectives (sectors and local governments)
 _SPLIT_COMMA = re.compile(rf",\s*(?=(?:[{UPPER}]|các\s))|(?<=ngành),\s+(?=địa phương\b)")
@@ -220,7 +220,3 @@ def starts_with_agency(text: str) -> bool:
         return True
     folded = fold(text)
     return bool(_FOLDED_HEAD.match(folded)) and (text[:1].isupper() or folded.startswith("cac "))
-
-
-def looks_like_agency(text: str) -> bool:
-    return bool(_AGENCY_HEAD.match(text.strip())) and len(text) < 160

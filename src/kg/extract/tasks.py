@@ -107,7 +107,8 @@ def _organisation_items(parts: list[Part], children: dict[str | None, list[Part]
                 runs.append([])
             runs[-1].append(part)
         for run in runs:
-            duties = sum(starts_with_agency(p.heading) and bool(_DUTY.search(fold(p.heading[:200]))) for p in run)
+            duties = sum(starts_with_agency(re.sub(r"^Giao\s+", "", p.heading)) and bool(_DUTY.search(fold(p.heading[:200])))
+                         for p in run)
             if len(run) >= 2 and 2 * duties > len(run):
                 out.extend(run)
     return out
