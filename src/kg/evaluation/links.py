@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from kg.link.links import Ranker, link_document, linkable_tasks
 from kg.link.rank import Layer, rank_combined, rank_plain_tfidf
-from kg.model import Document, Link, Task
+from kg.model import Document, Link, Span, Task
 
 LABELS = Path(__file__).resolve().parents[3] / "eval" / "labels" / "links.json"
 RANKERS: dict[str, Ranker] = {"baseline": rank_plain_tfidf, "method": rank_combined}
@@ -40,7 +41,8 @@ def load_labels(path: Path = LABELS) -> list[Label]:
     ]
 
 
-_LABEL_SLACK = 8  # a quote may start with the item label ('a) ') that the task span leaves out
+_LABEL_SLACK = 8  # a quote may start with the item label ('a) ') that the span leaves out
+T = TypeVar("T")
 
 
 def quote_start(text: str, quote: str) -> int | None:
@@ -49,14 +51,18 @@ def quote_start(text: str, quote: str) -> int | None:
     return found.start() if found else None
 
 
-def find_task(document: Document, tasks: list[Task], quote: str) -> Task | None:
-    """The task whose span holds the start of the quote in the source text; the shortest one
-    when parts nest."""
+def find_holding(document: Document, items: Sequence[T], quote: str, span_of: Callable[[T], Span]) -> T | None:
+    """The item whose span holds the start of the quote in the source text; the shortest one
+    when items nest."""
     at = quote_start(document.source.text, quote)
     if at is None:
         return None
-    hits = [t for t in tasks if t.span.start - _LABEL_SLACK <= at < t.span.end]
-    return min(hits, key=lambda t: t.span.end - t.span.start) if hits else None
+    hits = [i for i in items if span_of(i).start - _LABEL_SLACK <= at < span_of(i).end]
+    return min(hits, key=lambda i: span_of(i).end - span_of(i).start) if hits else None
+
+
+def find_task(document: Document, tasks: list[Task], quote: str) -> Task | None:
+    return find_holding(document, tasks, quote, lambda t: t.span)
 
 
 @dataclass

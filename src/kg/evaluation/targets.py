@@ -19,12 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.central.layer import CentralLayer
-from kg.evaluation.links import quote_start
+from kg.evaluation.links import find_holding
 from kg.link.targets import TargetLinker, Thresholds, link_targets
 from kg.model import Document, Link, Target
 
 LABELS = Path(__file__).resolve().parents[3] / "eval" / "labels" / "targets.json"
-_LABEL_SLACK = 8  # a quote may start with the item label ('i) ') that the target evidence leaves out
 # Grid searched by leave_one_out: the fuzzy-indicator and the acceptance thresholds.
 FUZZY_GRID = (0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70)
 ACCEPT_GRID = (0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90)
@@ -50,11 +49,7 @@ def load_labels(path: Path = LABELS) -> list[TargetLabel]:
 
 def find_target(document: Document, quote: str) -> Target | None:
     """The target whose evidence holds the start of the quote; the shortest when several do."""
-    at = quote_start(document.source.text, quote)
-    if at is None:
-        return None
-    hits = [t for t in document.targets if t.evidence.start - _LABEL_SLACK <= at < t.evidence.end]
-    return min(hits, key=lambda t: t.evidence.end - t.evidence.start) if hits else None
+    return find_holding(document, document.targets, quote, lambda t: t.evidence)
 
 
 def merge_fused(labels: list[TargetLabel]) -> TargetLabel:
