@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 import subprocess
@@ -12,6 +14,7 @@ import httpx
 import networkx as nx
 from click.testing import CliRunner
 
+from kg import config
 from kg.cli import main
 
 SAMPLE_QUERY = """PREFIX kg: <https://w3id.org/nq57kg/ont#>
@@ -40,10 +43,28 @@ def test_build_without_sources_is_a_usage_error(tmp_path):
 def test_validate_reports_per_document_and_exits_by_severity(built):
     out, _ = built
     result = CliRunner().invoke(main, ["validate", "--graph", str(out / "graph.trig"), "--format", "json"])
-    reports = json.loads(result.output)
+    reports = json.loads(result.output)["documents"]
     assert result.exit_code == (1 if any(f["severity"] == "violation" for r in reports for f in r["findings"]) else 0)
     can_tho = next(r for r in reports if r["graph"].endswith("/doc/can-tho_ubnd_kh-37"))
     assert can_tho["label"] == "Kế hoạch 37/KH-UBND"
+
+
+def test_validate_reports_the_directives_each_province_leaves_uncovered(built):
+    out, _ = built
+    graph = str(out / "graph.trig")
+    coverage = json.loads(CliRunner().invoke(main, ["validate", "--graph", graph, "--format", "json"]).output)["coverage"]
+    counts = CliRunner().invoke(main, ["query", str(config.QUERIES_DIR / "coverage-by-province.rq"), "--graph", graph,
+                                       "--format", "csv"]).output
+    covered = {row["province"]: row for row in csv.DictReader(io.StringIO(counts))}
+    assert {gap["province"] for gap in coverage} == set(covered)  # no seed province covers everything
+    for gap in coverage:
+        row = covered[gap["province"]]
+        assert len(gap["groups57"]) == 7 - int(row["groups57"]) and len(gap["tasks03"]) == 140 - int(row["tasks03"])
+        assert all(1 <= int(n) <= 140 for n in gap["tasks03"]) and len(set(gap["tasks03"])) == len(gap["tasks03"])
+    text = CliRunner().invoke(main, ["validate", "--graph", graph]).output
+    quang_nam = next(g for g in coverage if g["province"] == "vn-quang-nam")
+    assert f"03/NQ-CP Phụ lục II tasks ({len(quang_nam['tasks03'])}): " in text
+    assert "vn-quang-nam" in text.split("leaves uncovered")[1]
 
 
 def test_validate_names_a_missing_graph(tmp_path):

@@ -73,15 +73,17 @@ def _print_report(report) -> None:
               default=config.SHAPES_DIR, show_default=True, help="Folder of SHACL shapes (*.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def validate(graph_path: Path, shapes_dir: Path, fmt: str) -> None:
-    """Check what documents, tasks, targets and links lack, per document.
+    """Check what documents, tasks, targets and links lack, per document, and which central
+    directives (57-NQ/TW groups, 03/NQ-CP tasks) each province leaves uncovered.
 
-    Exit code 0: no violations; 1: violations found; 2: the graph or shapes could not be read."""
+    Exit code 0: no violations; 1: violations found; 2: the graph or shapes could not be read.
+    Coverage gaps are reported, not violations. JSON: {"documents": [...], "coverage": [...]}."""
     import dataclasses
     import json
 
     from rdflib import Graph
 
-    from kg.validate import format_text, load_dataset, load_shapes, validate_dataset
+    from kg.validate import coverage_gaps, format_gaps, format_text, load_dataset, load_shapes, validate_dataset
 
     try:
         dataset, shapes = load_dataset(graph_path), load_shapes(shapes_dir)
@@ -90,10 +92,12 @@ def validate(graph_path: Path, shapes_dir: Path, fmt: str) -> None:
         sys.exit(2)
     ontology = Graph().parse(config.ONTOLOGY_DIR / "nq57.ttl", format="turtle")
     reports = validate_dataset(dataset, shapes, ontology)
+    gaps = coverage_gaps(graph_path)
     if fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(r) for r in reports], ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"documents": [dataclasses.asdict(r) for r in reports],
+                               "coverage": [dataclasses.asdict(g) for g in gaps]}, ensure_ascii=False, indent=1))
     else:
-        click.echo(format_text(reports))
+        click.echo(format_text(reports) + "\n\n" + format_gaps(gaps))
     sys.exit(1 if any(r.count("violation") for r in reports) else 0)
 
 
