@@ -254,7 +254,8 @@ class Link:
     target: str  # 'group:4', 'PL2.14', 'indicator:digital-economy-share', 'PL1.10'
     link_type: str  # 'implements' | 'serves-group' | 'measures' | 'echoes'
     confidence: float
-    method: str  # 'structure' | 'explicit-reference' | 'lexical' | 'combined' | 'manual'
+    method: str  # tasks: 'structure' | 'explicit-reference' | 'combined'; targets: 'verbatim' | 'rule' |
+    # 'lexical' | 'indicator-year'; reviewed: 'manual'
     evidence: Span
     status: str = "suggested"  # suggested | accepted | rejected
     rank: int = 1
