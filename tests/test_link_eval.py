@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kg.central import load_reference
@@ -10,7 +11,7 @@ from kg.evaluation.links import run
 from kg.extract import extract_document
 from kg.link import link_document
 from kg.link.links import linkable_tasks
-from kg.link.rank import looks_ocr
+from kg.link.rank import looks_ocr, monotone_groups
 from kg.link.text import clauses, vocabulary
 from kg.sources import load_sources
 
@@ -27,8 +28,8 @@ def result(layer):
 
 def test_method_overall(result):
     rates = result["method"]["overall"].rates()
-    assert rates["group@1"] >= 0.88
-    assert rates["group@3"] >= 0.93
+    assert rates["group@1"] >= 0.95
+    assert rates["group@3"] >= 0.97
     assert rates["task@1"] >= 0.79
     assert rates["task@3"] >= 0.89
     assert rates["accepted precision"] >= 0.95
@@ -52,6 +53,22 @@ def test_paraphrasing_plan_close_to_baseline(result):
     # Quảng Nam paraphrases 57 rather than 03: words as written keep the method near the baseline there
     doc = "quang-nam_tu_ctr-60"
     assert result["method"][doc].rates()["task@1"] >= result["baseline"][doc].rates()["task@1"] - 0.05
+
+
+def test_group_from_plan_order_where_headings_are_lost(result):
+    # Đắk Lắk lost most group headings, the news summary has none: the plan's order decides
+    for doc in ("dak-lak_ubnd_kh-146", "da-nang_ubnd_kh-57_news-summary"):
+        assert result["method"][doc].rates()["group@1"] >= 0.9, doc
+
+
+def test_monotone_groups_overrides_a_stray_vote_but_keeps_a_restart():
+    likely, unlikely = np.log(0.9), np.log(0.1 / 6)
+    def votes(group: int) -> list[float]:
+        return [likely if g == group else unlikely for g in range(7)]
+    # runs vote 1, 2, 5 (a weak stray), 2, 3, then a firm run of restarts at 1 (an appendix)
+    weak = [np.log({1: 0.25, 4: 0.35}.get(g, 0.08)) for g in range(7)]
+    log_votes = np.array([votes(0), votes(1), weak, votes(1), votes(2), votes(0), votes(0), votes(0)])
+    assert monotone_groups(log_votes, backward=4.0) == [0, 1, 1, 1, 2, 0, 0, 0]
 
 
 def test_ocr_within_reach(result):

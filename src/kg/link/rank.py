@@ -41,6 +41,8 @@ class Weights:
     heading: float = 1.0  # weight of the heading-to-group-title similarity in the group vote
     siblings: float = 0.5  # weight of the pooled vote of tasks under the same heading
     sharpness: float = 8.0  # softmax temperature turning group scores into probabilities
+    order: float = 0.4  # lift of the group the plan's order assigns to a heading's tasks
+    backward: float = 4.0  # cost (log-probability) of a heading going back to an earlier group
 
 
 @dataclass
@@ -137,8 +139,8 @@ def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def group_probabilities(tasks: list[Task], layer: Layer, lexical: np.ndarray, weights: Weights) -> np.ndarray:
-    """P(57 group | task) from three votes: the task's own content (its best match in each
+def group_scores(tasks: list[Task], layer: Layer, lexical: np.ndarray, weights: Weights) -> np.ndarray:
+    """Votes for each 57 group (tasks x groups): the task's own content (its best match in each
     group), the content of its siblings under the same heading (plans list a group's tasks
     together even where the heading itself is lost), and the heading text against the titles."""
     directives = central_tasks(layer)
@@ -152,8 +154,49 @@ def group_probabilities(tasks: list[Task], layer: Layer, lexical: np.ndarray, we
     headings = [t.group_heading for t in tasks]
     heading = _similarity(char_vectorizer(), headings, [g.title for g in layer.groups])
     heading[[not h.strip() for h in headings]] = 0.0
-    score = content + weights.siblings * pooled + weights.heading * heading
-    return _softmax(score, weights.sharpness)
+    return content + weights.siblings * pooled + weights.heading * heading
+
+
+def order_lift(tasks: list[Task], scores: np.ndarray, weights: Weights) -> np.ndarray:
+    """Lift of the group that the plan's order gives each heading: plans follow the seven 57
+    groups in order, so a heading whose own vote is split or wrong (lost headings, Đắk Lắk; a
+    news summary's paragraphs) takes the group its neighbours leave for it."""
+    lift = np.zeros_like(scores)
+    if not weights.order or not len(tasks):
+        return lift
+    runs = heading_runs(tasks)
+    votes = np.stack([_softmax(scores[rows], weights.sharpness).mean(axis=0) for rows in runs])
+    for rows, column in zip(runs, monotone_groups(np.log(votes), weights.backward)):
+        lift[rows, column] = weights.order
+    return lift
+
+
+def heading_runs(tasks: list[Task]) -> list[list[int]]:
+    """Task positions grouped into runs of consecutive tasks under the same heading path."""
+    runs: list[list[int]] = []
+    for i, task in enumerate(tasks):
+        if runs and tasks[runs[-1][-1]].group_path == task.group_path:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def monotone_groups(log_votes: np.ndarray, backward: float) -> list[int]:
+    """The group column of each run (rows, in document order) that best fits the votes when
+    plans follow the order of the seven 57 groups: staying or moving on is free, going back to
+    an earlier group costs `backward` (a plan may restart, e.g. in an appendix). Viterbi."""
+    k = log_votes.shape[1]
+    step = np.where(np.arange(k)[None, :] < np.arange(k)[:, None], -backward, 0.0)  # [from, to]
+    best, pointers = log_votes[0].copy(), []
+    for votes in log_votes[1:]:
+        candidates = best[:, None] + step
+        pointers.append(candidates.argmax(axis=0))
+        best = candidates.max(axis=0) + votes
+    path = [int(best.argmax())]
+    for pointer in reversed(pointers):
+        path.append(int(pointer[path[-1]]))
+    return path[::-1]
 
 
 def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights()) -> list[Ranking]:
@@ -165,9 +208,13 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights())
     clean = not looks_ocr(local, vocabulary([d.text for d in layer.directives] + [g.title for g in layer.groups]))
     whole = lexical_similarity(local, central, weights, clean)
     lexical = (whole + weights.clause * clause_similarity(local, central, weights, clean)) / (1 + weights.clause)
-    probs = group_probabilities(tasks, layer, lexical, weights)
+    votes = group_scores(tasks, layer, lexical, weights)
+    probs = _softmax(votes + order_lift(tasks, votes, weights), weights.sharpness)
+    # The order tells which 57 group a heading serves, but a task under it may localise a 03
+    # task filed under another group (03 files cadre training under group I): the task prior
+    # uses the votes before the lift (with it task@1 0.804, without 0.810; docs/linking.md).
     column = {g.number: j for j, g in enumerate(layer.groups)}
-    prior = probs[:, [column[d.group] for d in directives]]
+    prior = _softmax(votes, weights.sharpness)[:, [column[d.group] for d in directives]]
     scores = lexical + weights.group_prior * prior
     group_of = _groups_of(directives)
     rankings = []
