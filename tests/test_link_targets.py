@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from kg import config
 from kg.central import load_reference
 from kg.cli import main
+from kg.evaluation.links import quote_start
 from kg.evaluation.targets import choose_thresholds, evaluate, grid_results, leave_one_out, load_labels
 from kg.graph.vocab import KG
 from kg.link.targets import Thresholds, TargetLinker, link_targets, repair_ocr
@@ -62,9 +63,10 @@ def test_accuracy_on_ocr_text(result):
     assert rates["accepted recall"] >= 0.75
 
 
-def test_every_label_is_found_in_its_source(result, labels):
-    # quotes must exist in the texts; labels no extracted target holds are counted, not lost
-    assert result["overall"].labels == len(labels)
+def test_every_label_is_found_in_its_source(result, labels, documents):
+    texts = {d.source.source_id: d.source.text for d in documents}
+    assert [l.quote for l in labels if quote_start(texts[l.source_id], l.quote) is None] == []
+    # labels whose sentence extraction does not make a target (Quảng Nam's qualitative ones)
     assert result["overall"].unmatched <= 7
 
 
