@@ -175,6 +175,25 @@ def eval_extraction(labels_dir: Path, data_dir: Path, errors: bool) -> None:
     click.echo(format_results(evaluate(labels_dir, data_dir / "sources"), show_errors=errors))
 
 
+@eval_group.command("robustness")
+@click.option("--labels", "labels_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("eval/labels/extraction"), show_default=True, help="Folder of <source_id>.json labels.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True, help="Folder with sources/ and reference/.")
+@click.option("--state", "states", multiple=True, default=["clean"], show_default=True,
+              help="Manifest text_state of the seeds to perturb; repeat for several.")
+@click.option("--no-links", is_flag=True, help="Skip the task linker (extraction only, seconds instead of minutes).")
+def eval_robustness(labels_dir: Path, data_dir: Path, states: tuple[str, ...], no_links: bool) -> None:
+    """Perturb each seed in memory (diacritics stripped, CRLF/NBSP/tabs, BOM, other heading
+    numbering, a repeated paragraph, hard-wrapped lines) and print, per variant and field, the
+    agreement with the clean run and the precision / recall against the labels."""
+    from kg.central import load_reference
+    from kg.evaluation.robustness import evaluate, format_results
+
+    layer = None if no_links else load_reference(data_dir / "reference")
+    click.echo(format_results(evaluate(data_dir, labels_dir, layer, tuple(states))))
+
+
 @main.group()
 def links() -> None:
     """Review the suggested links from local tasks and targets to the central layer."""

@@ -53,13 +53,20 @@ def read_source(path: Path, entry: dict | None = None, root: Path | None = None)
         size = entry.get("bytes")
         hint = f" ({len(raw)} bytes, manifest says {size})" if size else ""
         raise ValueError(f"changed or truncated: checksum differs from the manifest{hint}")
+    return source_from_bytes(raw, path.stem, str(path.relative_to(root)) if root else path.name, entry)
+
+
+def source_from_bytes(raw: bytes, source_id: str, path: str, entry: dict | None = None) -> SourceText:
+    """Decode and normalise raw bytes as the text of one source (no manifest checksum check):
+    what `read_source` does once the file is read, reused for texts made in memory."""
+    entry = entry or {}
     text, dropped = normalize_text(_decode(raw))
     if len(text.strip()) < _MIN_CHARS:
         raise ValueError(f"too short to be a document ({len(text.strip())} characters)")
     return SourceText(
-        source_id=path.stem,
-        path=str(path.relative_to(root)) if root else path.name,
-        sha256=digest,
+        source_id=source_id,
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
         original_name=entry.get("original_name", ""),
         hint_jurisdiction=entry.get("jurisdiction", ""),
