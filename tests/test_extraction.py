@@ -172,11 +172,12 @@ def test_citation_symbol_date_and_relation(text, expected):
     ("các bộ, ngành, địa phương chủ động đề xuất gửi Bộ Khoa học và Công nghệ, Bộ Thông tin và Truyền thông để "
      "tổng hợp và báo cáo Chính phủ",
      {("monitoring", "Bộ Khoa học và Công nghệ"), ("monitoring", "Bộ Thông tin và Truyền thông")}),
-    # OCR role words; a second lead after 'Giao'; 'Tuyên giáo' is not 'giao' (assign)
+    # OCR role words; a second lead after 'Giao'; 'Tuyên giáo' is not 'giao' (assign); the scope
+    # 'thanh pho' is dropped as 'thành phố' is ('Đảng ủy UBND tỉnh' below)
     ("Ban Tuyén glao va Dan van Thanh uy cha tri, phéi hop VGl cac co quan lién quan huéng dan viéc. Giao Dang "
      "ty Uy ban nhan dén thanh pho chu tri, pho1 hOp v6i Van phong Thanh uy va céac co quan lién quan theo di",
      {("lead", "Ban Tuyén glao va Dan van Thanh uy"), ("cooperating", "Co quan lién quan"),
-      ("lead", "Dang ty Uy ban nhan dén thanh pho"), ("cooperating", "Van phong Thanh uy")}),
+      ("lead", "Dang ty Uy ban nhan dén"), ("cooperating", "Van phong Thanh uy")}),
     # a subjectless 'Chủ trì' continues the agency the item opens with
     ("Ban Thường vụ Đảng ủy UBND tỉnh chỉ đạo xây dựng văn bản. Chủ trì, phối hợp với các cơ quan liên quan theo dõi",
      {("lead", "Ban Thường vụ Đảng ủy Ủy ban nhân dân"), ("cooperating", "Cơ quan liên quan")}),

@@ -56,7 +56,7 @@ _QUANTIFIER = re.compile(r"^(c[a-z]?ac|moi|nhung)\s+")
 _FOLDED_HEAD = re.compile(fold(_AGENCY_HEAD.pattern))
 # a comma starts a new agency before a name or 'các'; 'bộ, ngành, địa phương' and 'sở, ban, ngành,
 # địa phương' are two collectives (sectors and local governments)
-_SPLIT_COMMA = re.compile(rf",\s*(?=(?:[{UPPER}]|các\s))|(?<=ngành),\s+(?=địa phương\b)")
+_SPLIT_COMMA = re.compile(rf",\s*(?=(?:[{UPPER}]|c[áa]c\s))|(?<=ng[àa]nh),\s+(?=[đd][ịi]a ph[ưu][ơo]ng\b)")
 _SPLIT_AND = re.compile(
     r"\s+va\s+(?=(?:c[a-z]?ac|so|ban|uy ban|ubnd|hoi dong|hdnd|van phong|cong an|bo chi huy|vien|truong|hoi|doan|"
     r"mat tran|cuc|chi cuc|trung tam|dang uy|thanh uy|tinh uy|dia phuong|don vi|co quan)\b)"
@@ -84,19 +84,30 @@ def slug(text: str) -> str:
 
 
 def expand_abbreviations(name: str) -> str:
+    """Abbreviations written with or without their diacritics ('HĐND', 'HDND') -> the full name."""
     out = name
     for short, full in sorted(ABBREVIATIONS.items(), key=lambda kv: -len(kv[0])):
-        out = re.sub(rf"(?<![\w&]){re.escape(short)}(?![\w&])", full, out)
+        forms = "|".join(map(re.escape, sorted({short, fold(short).upper()})))
+        out = re.sub(rf"(?<![\w&])(?:{forms})(?![\w&])", full, out)
     return out
+
+
+def _cut_folded(pattern: str, text: str, keep: str = "") -> str:
+    """Replace the first match of `pattern`, found on the folded text, by `keep`: the same rule
+    for a name written with or without diacritics (folding keeps offsets)."""
+    m = re.search(pattern, fold(text))
+    return text[: m.start()] + keep + text[m.end() :] if m else text
 
 
 def canonical_name(name: str) -> str:
     """Full name with abbreviations expanded, trailing punctuation and 'thành phố/tỉnh' scope removed."""
     name = expand_abbreviations(re.sub(r"\s+", " ", name)).strip(" .;:,-")
     name = re.sub(r"^Uỷ", "Ủy", name)
-    name = re.sub(r"\b([Ss]ở)[,.]?\s+ban[,.]?\s+ngành\b", r"\1, ban, ngành", name)  # 'Sở, ban ngành', 'Sở. ban, ngành'
-    name = re.sub(r"\s+(thành phố|tỉnh|TP)$", "", name)
-    return name
+    m = re.search(r"\b(so)[,.]?\s+(ban)[,.]?\s+(nganh)\b", fold(name))  # 'Sở, ban ngành', 'Sở. ban, ngành'
+    if m:
+        words = ", ".join(name[m.start(i) : m.end(i)] for i in (1, 2, 3))
+        name = name[: m.start()] + words + name[m.end() :]
+    return _cut_folded(r"\s+(thanh pho|tinh|tp)$", name)
 
 
 def is_collective(name: str) -> bool:
@@ -117,11 +128,26 @@ def normalize_agency(name: str, jurisdiction: str) -> Agency:
     return Agency(key=slug(canonical), name=canonical, jurisdiction=scope, collective=collective)
 
 
+def _protect(text: str) -> tuple[str, list[str]]:
+    """Names holding a comma or dash (COMMA_NAMES, written with or without diacritics) replaced
+    by placeholders before a list is split; `_restore` puts the written form back."""
+    pattern = "|".join(re.escape(fold(name)) for name in COMMA_NAMES)
+    found: list[str] = []
+    out, last = [], 0
+    for m in re.finditer(pattern, fold(text)):
+        out.append(text[last : m.start()] + f"\x00{len(found)}\x00")
+        found.append(text[m.start() : m.end()])
+        last = m.end()
+    return "".join(out) + text[last:], found
+
+
+def _restore(text: str, found: list[str]) -> str:
+    return re.sub(r"\x00(\d+)\x00", lambda m: found[int(m.group(1))], text)
+
+
 def split_agency_list(text: str) -> list[str]:
     """'Sở Nội vụ; Sở KH&CN' or 'Bộ A, Bộ B, các địa phương' -> the single names, in order."""
-    protected = text
-    for i, name in enumerate(COMMA_NAMES):
-        protected = protected.replace(name, f"\x00{i}\x00")
+    protected, found = _protect(text)
     folded = fold(protected)
     cuts = [0] + [x for m in _SPLIT_AND.finditer(folded) for x in (m.start(), m.end())] + [len(protected)]
     pieces: list[str] = []
@@ -130,9 +156,7 @@ def split_agency_list(text: str) -> list[str]:
             pieces.extend(_SPLIT_COMMA.split(chunk))
     out: list[str] = []
     for piece in pieces:
-        for i, name in enumerate(COMMA_NAMES):
-            piece = piece.replace(f"\x00{i}\x00", name)
-        piece = piece.strip(" .;,")
+        piece = _restore(piece, found).strip(" .;,")
         if piece and out and _is_bare_kind(piece) and _is_bare_kind(out[-1]):
             out[-1] += ", " + piece  # 'Viện, Trường': bare kinds of body, one collective
         elif piece:
@@ -153,19 +177,14 @@ def _subject_before(text: str, end: int) -> str:
     assigned = list(_ASSIGNS.finditer(clause))
     if assigned:
         return clause[assigned[-1].end():].strip(" ,")
-    protected = clause
-    for i, name in enumerate(COMMA_NAMES):
-        protected = protected.replace(name, f"\x00{i}\x00")
+    protected, found = _protect(clause)
     pieces = _SPLIT_COMMA.split(protected)
     kept: list[str] = []
     for piece in reversed(pieces):
         if not starts_with_agency(piece):
             break
         kept.insert(0, piece)
-    out = ", ".join(kept)
-    for i, name in enumerate(COMMA_NAMES):
-        out = out.replace(f"\x00{i}\x00", name)
-    return out.strip(" ,")
+    return _restore(", ".join(kept), found).strip(" ,")
 
 
 def _names_after(text: str, start: int) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.parse.normalize import fold
+
 _ROW_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?|[IVX]{1,4})\s*\.?$")
 _HEADER_START = re.compile(r"^s?tt\.?$", re.I)
 _APPENDIX = re.compile(r"^ph[ụu]\s*l[ụu]c\b", re.I)
@@ -36,9 +38,10 @@ class TableRow:
         return text[self.start : self.end]
 
     def cell(self, *names: str) -> str:
-        """The cell whose header starts with one of `names` (case-insensitive), if present."""
+        """The cell whose header starts with one of `names`, compared accent-folded (an OCR or
+        unaccented header 'Co quan chu tri' is the same column), if present."""
         for i, head in enumerate(self.header[1:]):
-            if any(head.lower().startswith(n.lower()) for n in names) and i < len(self.cells):
+            if any(fold(head).startswith(fold(n)) for n in names) and i < len(self.cells):
                 return self.cells[i]
         return ""
 
