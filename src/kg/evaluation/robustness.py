@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from kg.evaluation.links import load_labels as load_link_labels
 from kg.link.links import link_document, linkable_tasks
 from kg.link.rank import Layer, Ranking, rank_combined
 from kg.model import Document, Link, Task
+from kg.parse.normalize import strip_marks
 from kg.parse.structure import ROMAN, label_of
 from kg.sources import load_manifest, source_from_bytes
 
@@ -32,16 +32,6 @@ AGREEMENT_FIELDS = ("tasks", "task-groups", "agencies", "deadlines", "targets", 
                     "group-link", "task-link", "accepted-links")
 LABEL_FIELDS = ("tasks", "agencies", "deadlines", "targets", "metadata")
 LINK_RATES = ("labels found", "group@1", "task@1", "accepted precision", "accepted recall")
-
-
-def strip_diacritics(text: str) -> str:
-    """Vietnamese without its marks, case and punctuation kept ('Đắk Lắk' -> 'Dak Lak'), as
-    OCR or an ASCII-only keyboard gives it."""
-    def plain(char: str) -> str:
-        if char in "đĐ":
-            return "d" if char == "đ" else "D"
-        return unicodedata.normalize("NFD", char)[0] if ord(char) > 127 and char.isalpha() else char
-    return "".join(map(plain, text))
 
 
 def windows_whitespace(text: str) -> str:
@@ -107,7 +97,7 @@ class Variant:
 
 
 VARIANTS = (
-    Variant("no-diacritics", strip_diacritics, strip_diacritics),
+    Variant("no-diacritics", strip_marks, strip_marks),
     Variant("crlf-nbsp-tabs", windows_whitespace),
     Variant("bom", with_bom),
     Variant("arabic-headings", arabic_headings),

@@ -15,7 +15,7 @@ from kg.extract.deadlines import parse_deadline
 from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
 from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
-from kg.parse.normalize import LOWER, UPPER, fold
+from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
 
 KIND_LABELS = {
     "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
@@ -33,11 +33,13 @@ _NAME_WORD = f"[{UPPER}][{LOWER}]+"
 _PERSON = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*\|?$")
 _SIGNED_MARK = re.compile(r"^[(\[]?\s*(da ky|ky)\s*[)\]]?$")  # '(Đã ký)', '[đã ký]'
 
-_TABLE_SIGNER = re.compile(r"\|\s*Người ký\s*\|\s*([^|]+?)\s*\|")
+# Both matched on the text without diacritics (strip_marks) and read from the text itself
+_TABLE_SIGNER = re.compile(r"\|\s*Nguoi ky\s*\|\s*([^|]+?)\s*\|")
 _NEWS_SIGNER = re.compile(
-    rf"((?:Phó\s+|Tổng\s+)?(?:Bí thư|Chủ tịch|Thủ tướng)[^,.]{{0,40}}?)\s+((?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD})\s+"
-    r"(?:thay mặt|ký|đã ký)"
+    rf"((?:Pho\s+|Tong\s+)?(?:Bi thu|Chu tich|Thu tuong)[^,.]{{0,40}}?)\s+((?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD})\s+"
+    r"(?:thay mat|ky|da ky)"
 )
+_NEWS_NUMBER = re.compile(r"(?:ky\s+)?ban hanh\s+(?:chuong trinh|ke hoach|nghi quyet|quyet dinh)\s+so\s+")
 _ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
                    "tu-city": "Ban Thường vụ Thành ủy {place}", "hdnd": "Hội đồng nhân dân {unit} {place}",
                    "cp": "Chính phủ", "ttg": "Thủ tướng Chính phủ"}
@@ -75,7 +77,7 @@ def _read_symbol(text: str, head: str, meta: DocumentMeta, source_id: str) -> No
                                                citation.evidence.text)
                 break
     if not own:
-        m = re.search(r"(?:ký\s+)?ban hành\s+(?:Chương trình|Kế hoạch|Nghị quyết|Quyết định)\s+số\s+", head)
+        m = _NEWS_NUMBER.search(fold(head))
         if m:
             own = find_citations(head[m.end() : m.end() + 30])
             if own:
@@ -181,12 +183,14 @@ def _read_signer(text: str, meta: DocumentMeta) -> None:
             meta.evidence["signer"] = Span(start, start + len(line), line)
         break
     if not meta.signer:
-        m = _TABLE_SIGNER.search(text[:3000]) or _NEWS_SIGNER.search(text[:3000])
+        head = text[:3000]
+        m = _TABLE_SIGNER.search(strip_marks(head)) or _NEWS_SIGNER.search(strip_marks(head))
         if m:
-            meta.signer = m.group(1 if m.re is _TABLE_SIGNER else 2).strip()
+            group = 1 if m.re is _TABLE_SIGNER else 2
+            meta.signer = head[m.start(group) : m.end(group)].strip()
             if m.re is _NEWS_SIGNER and not meta.signer_capacity:
-                meta.signer_capacity = m.group(1).strip()
-            meta.evidence["signer"] = Span(m.start(), m.end(), m.group(0))
+                meta.signer_capacity = head[m.start(1) : m.end(1)].strip()
+            meta.evidence["signer"] = Span(m.start(), m.end(), head[m.start() : m.end()])
 
 
 def _read_title(text: str, meta: DocumentMeta) -> None:

@@ -22,6 +22,13 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) if ord(c) > 127 else c.lower() for c in text)
 
 
+def strip_marks(text: str) -> str:
+    """Without Vietnamese diacritics but in its own case ('Đắk Lắk' -> 'Dak Lak'), one character
+    for one character: for patterns that need capitals (names) on text that may lack accents."""
+    return "".join(("D" if c == "Đ" else "d" if c == "đ" else unicodedata.normalize("NFD", c)[0]) if ord(c) > 127 else c
+                   for c in text)
+
+
 def _letters(case: str) -> str:
     return "".join(c for c in map(chr, range(0x41, 0x1EFA)) if getattr(c, case)() and fold(c).isascii() and fold(c).isalpha())
 
