@@ -72,12 +72,9 @@ def slash_labels(text: str) -> str:
 
 
 def repeated_paragraph(text: str) -> str:
-    """The longest numbered paragraph pasted a second time right after itself."""
+    """The longest paragraph pasted a second time right after itself."""
     lines = text.split("\n")
-    numbered = [i for i, line in enumerate(lines) if label_of(line.strip()) and len(line) > WRAP_WIDTH]
-    if not numbered:
-        return text
-    at = max(numbered, key=lambda i: (len(lines[i]), -i))
+    at = max(range(len(lines)), key=lambda i: (len(lines[i]), -i))
     return "\n".join(lines[: at + 1] + [lines[at]] + lines[at + 1 :])
 
 

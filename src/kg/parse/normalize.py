@@ -68,7 +68,7 @@ def _drop_repeated_blocks(lines: list[str]) -> list[bool]:
                 n += 1
             best_len = max(best_len, n)
         run = lines[i : i + best_len]
-        if best_len >= _MIN_REPEAT_LINES and sum(len(x) for x in run) >= _MIN_REPEAT_CHARS:
+        if best_len >= _MIN_REPEAT_LINES and sum(len(x) for x in run) >= _MIN_REPEAT_CHARS or _pasted_twice(lines, keep, i):
             for k in range(i, i + best_len):
                 keep[k] = False
             i += best_len
@@ -76,3 +76,14 @@ def _drop_repeated_blocks(lines: list[str]) -> list[bool]:
         first_seen.setdefault(line, []).append(i)
         i += 1
     return keep
+
+
+def _pasted_twice(lines: list[str], keep: list[bool], i: int) -> bool:
+    """A long paragraph right after an identical one (blank lines between allowed): pasted twice.
+    Table cells and short lines repeat legitimately; a paragraph of this length does not."""
+    if len(lines[i]) < _MIN_REPEAT_CHARS:
+        return False
+    j = i - 1
+    while j >= 0 and not lines[j]:
+        j -= 1
+    return j >= 0 and keep[j] and lines[j] == lines[i]
