@@ -103,7 +103,7 @@ def _organisation_items(parts: list[Part], children: dict[str | None, list[Part]
         for part in siblings:
             if part.kind != "item":
                 continue
-            if not runs or part.label.split(".")[0] == "1":
+            if not runs or part.label.rstrip(".)/").split(".")[0] == "1":
                 runs.append([])
             runs[-1].append(part)
         for run in runs:

@@ -1,6 +1,6 @@
 """Recover the heading hierarchy of a Vietnamese policy document from its plain text.
 
-Numbering styles (I., 1., 1.1., a), -, Phụ lục) are ranked by first appearance: a style seen
+Numbering styles (I., 1., 1.1., a), -, Phụ lục; also the slash forms I/, 1/, a/) are ranked by first appearance: a style seen
 for the first time nests under the current one, a style already open closes everything below
 it. This handles mixed and unusual orders without a fixed grammar. Tables flattened one cell
 per line (Phụ lục I/II of implementing plans) are read by `kg.parse.tables`.
@@ -17,10 +17,10 @@ from kg.parse.tables import TableRow, find_tables
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
-_ROMAN_RE = re.compile(r"^(X?(?:IX|IV|V?I{0,3}))\s*[.\-–:)]\s*(.*)$")
-_DECIMAL_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(.*)$")
+_ROMAN_RE = re.compile(r"^(X?(?:IX|IV|V?I{0,3}))\s*[.\-–:)/]\s*(.*)$")
+_DECIMAL_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)/]\s*(.*)$")
 _OCR_ROMAN = re.compile(r"^(I[I1l]{1,2})\.\s+(?=[A-ZĐ]{2})")
-_LETTER_RE = re.compile(r"^([a-zđ])\s*\)\s*(.*)$")
+_LETTER_RE = re.compile(r"^([a-zđ])\s*[)/]\s*(.*)$")
 _BULLET_RE = re.compile(r"^[-–—•+*]\s*(.*)$")
 _APPENDIX_RE = re.compile(r"^phu\s*luc\s*([ivx]+|\d+)?\b", re.I)
 _CLOSING = re.compile(r"^(noi nh\w{1,3}n\s*:|tren day la\b)")
@@ -155,7 +155,7 @@ class _Tree:
         if style == "appendix":
             return f"PL{number}"
         head, _, tail = number.rpartition(".")
-        if head and parent is not None and parent.label.rstrip(".)") == head:
+        if head and parent is not None and parent.label.rstrip(".)/") == head:
             return tail  # '3.1.' under '3.' is segment '1'
         return number.replace(".", "-")
 
