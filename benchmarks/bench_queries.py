@@ -10,6 +10,7 @@ load time, peak memory and per-query times.
 
     python3 benchmarks/bench_queries.py --triples 100000
     python3 benchmarks/bench_queries.py --triples 1000000 --engines oxigraph
+    python3 benchmarks/bench_queries.py --provinces 63 --documents 2 --tasks 40
 
 Each engine runs in its own process so that its peak resident memory (VmHWM) is its own.
 pyoxigraph: the best of --repeat runs; rdflib: one run, stopped after --rdflib-limit seconds
@@ -291,10 +292,14 @@ def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Rand
             link(links, accepted, node, "echoes", national[INDICATORS.index(indicator)], 0.9, "accepted", doc, 1)
 
 
-def generate(path: Path, triples: int, provinces: int, documents: int, seed: int) -> int:
-    """Write the synthetic graph; tasks per document are chosen to land near `triples`."""
+def tasks_for(triples: int, provinces: int, documents: int) -> int:
+    """Tasks per document that land the graph near `triples`."""
     per_task = 95  # measured: task, deadline, four reified links with evidence, accepted triples
-    tasks_per_doc = max(5, (triples - 5_000) // (provinces * documents * per_task))
+    return max(5, (triples - 5_000) // (provinces * documents * per_task))
+
+
+def generate(path: Path, tasks_per_doc: int, provinces: int, documents: int, seed: int) -> int:
+    """Write the synthetic graph; returns the number of quads."""
     rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
@@ -385,6 +390,7 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=100_000, help="approximate size of the synthetic graph")
     parser.add_argument("--provinces", type=int, default=34)
     parser.add_argument("--documents", type=int, default=3, help="loaded documents per province")
+    parser.add_argument("--tasks", type=int, help="tasks per document (default: chosen from --triples)")
     parser.add_argument("--engines", default="oxigraph,rdflib", help="comma-separated: oxigraph, rdflib")
     parser.add_argument("--rdflib-limit", type=float, default=120.0, help="seconds per query on rdflib")
     parser.add_argument("--repeat", type=int, default=3, help="pyoxigraph runs per query (best kept)")
@@ -396,13 +402,14 @@ def main() -> None:
         json.dump(worker(args.worker, args.data, args.rdflib_limit, args.repeat), sys.stdout)
         return
 
-    data = OUT / f"synthetic-{args.triples}-p{args.provinces}-d{args.documents}-s{args.seed}.nq"
+    tasks = args.tasks or tasks_for(args.triples, args.provinces, args.documents)
+    data = OUT / f"synthetic-p{args.provinces}-d{args.documents}-t{tasks}-s{args.seed}.nq"
     if not data.exists():
         began = time.perf_counter()
-        count = generate(data, args.triples, args.provinces, args.documents, args.seed)
+        count = generate(data, tasks, args.provinces, args.documents, args.seed)
         print(f"generated {data.relative_to(ROOT)}: {count:,} quads in {time.perf_counter() - began:.1f} s")
     count = sum(1 for _ in data.open(encoding="utf-8"))
-    print(f"graph: {count:,} quads, {args.provinces} provinces x {args.documents} documents")
+    print(f"graph: {count:,} quads, {args.provinces} provinces x {args.documents} documents x {tasks} tasks")
     results: dict[str, dict] = {}
     for engine in args.engines.split(","):
         command = [sys.executable, __file__, "--worker", engine, "--data", str(data),
