@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_WRAP_SLACK = 20  # columns short of the wrap width that a wrapped (justified, OCR) line may still end at
+_SENTENCE_END_SLACK = 8  # a sentence end is a paragraph end unless the line is this close to the width
 _MIN_REPEAT_LINES = 3  # a repeated run shorter than this is ordinary repetition (table cells)
 _MIN_REPEAT_CHARS = 200  # …and so is a short run of short lines
 
@@ -87,3 +89,27 @@ def _pasted_twice(lines: list[str], keep: list[bool], i: int) -> bool:
     while j >= 0 and not lines[j]:
         j -= 1
     return j >= 0 and keep[j] and lines[j] == lines[i]
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width at which an OCR/PDF copy broke its paragraphs into lines, None for text with
+    a line per paragraph. Wrapped text has no long line, and most lines (or many, when a table
+    has one short cell per line) come close to the width."""
+    filled = [len(line) for line in lines if line]
+    if len(filled) < 20:
+        return None
+    width = max(filled)
+    if sum(50 <= n <= 100 for n in filled) / len(filled) >= 0.6:
+        return width
+    if 60 <= width <= 100 and sum(n >= width - _WRAP_SLACK for n in filled) / len(filled) >= 0.3:
+        return width
+    return None
+
+
+def breaks_mid_paragraph(prev: str, line: str, width: int) -> bool:
+    """The line break was forced by the width: the next line's first word would not have fitted
+    on the previous line (with some slack for justified OCR lines). A shorter line ends a
+    paragraph; so does a sentence end unless the width left little choice."""
+    first_word = line.split(" ", 1)[0]
+    sentence_end = prev.endswith((".", ";", ":", "!", "?")) and line[:1].isupper()
+    return len(prev) + 1 + len(first_word) > width - (_SENTENCE_END_SLACK if sentence_end else _WRAP_SLACK)

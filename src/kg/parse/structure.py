@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kg.model import Part, Span
-from kg.parse.normalize import fold
+from kg.parse.normalize import breaks_mid_paragraph, fold, wrap_width
 from kg.parse.tables import TableRow, find_tables
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -67,18 +67,11 @@ def _is_outline_number(text: str, number: str) -> bool:
     return "." in number and text[len(number) : len(number) + 2] == ". "
 
 
-def _is_hard_wrapped(lines: list[_Line]) -> bool:
-    """True for OCR/PDF copies whose paragraphs are broken into lines of similar width."""
-    filled = [len(line.text) for line in lines if line.text]
-    if len(filled) < 20:
-        return False
-    return sum(50 <= n <= 100 for n in filled) / len(filled) >= 0.6
-
-
 def _logical_lines(lines: list[_Line], skip: set[int]) -> list[tuple[int, _Line]]:
     """(index of first physical line, joined line). In hard-wrapped text a paragraph ends at a
-    blank line or a numbered line, not at a line ending a sentence: OCR copies wrap mid-item."""
-    wrapped = _is_hard_wrapped(lines)
+    blank line, a numbered line or a line that stops short of the width, not at a line ending a
+    sentence: OCR copies wrap mid-item."""
+    width = wrap_width([line.text for line in lines])
     out: list[tuple[int, _Line]] = []
     prev_blank = True
     for i, line in enumerate(lines):
@@ -87,10 +80,10 @@ def _logical_lines(lines: list[_Line], skip: set[int]) -> list[tuple[int, _Line]
             continue
         prev = out[-1][1] if out else None
         joins = (
-            wrapped
+            width is not None
             and prev is not None
             and label_of(line.text) is None
-            and (line.text[:1].islower() or not prev_blank)
+            and (line.text[:1].islower() or not prev_blank and breaks_mid_paragraph(lines[i - 1].text, line.text, width))
         )
         if joins:
             out[-1] = (out[-1][0], _Line(prev.start, line.end, prev.text + " " + line.text))
