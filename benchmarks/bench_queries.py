@@ -417,7 +417,7 @@ def main() -> None:
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         results[engine] = json.loads(done.stdout)
     ox_, rl = results.get("oxigraph"), results.get("rdflib")
-    print(f"\n| | pyoxigraph | rdflib |\n|---|---|---|")
+    print("\n| | pyoxigraph | rdflib |\n|---|---|---|")
     for label, key, fmt in (("load", "load_s", "{:.1f} s"), ("peak RSS after load", "peak_rss_mb", "{:.0f} MB"),
                             ("RSS before load (interpreter)", "baseline_rss_mb", "{:.0f} MB")):
         print(f"| {label} | " + " | ".join(fmt.format(r[key]) if r else "-" for r in (ox_, rl)) + " |")
