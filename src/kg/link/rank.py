@@ -17,6 +17,7 @@ from kg.link.text import (
     char_vectorizer,
     clauses,
     folded_words,
+    marked_share,
     plain_vectorizer,
     syllable_vectorizer,
     unknown_share,
@@ -109,9 +110,17 @@ def fold_text(text: str) -> str:
 OCR_UNKNOWN = 0.1
 
 
+# Share of syllables carrying a diacritic below which a text has lost its marks (clean
+# Vietnamese: most syllables carry one; an ASCII-only copy none).
+MIN_MARKED = 0.1
+
+
 def looks_ocr(local: list[str], known: frozenset[str]) -> bool:
-    """Whether the local texts (one document's tasks) read as OCR output rather than clean text."""
-    return bool(local) and float(np.median([unknown_share(t, known) for t in local])) > OCR_UNKNOWN
+    """Whether the local texts (one document's tasks) read as OCR output rather than clean text:
+    garbled syllables, or no diacritics at all (the words as written then match nothing)."""
+    if not local:
+        return False
+    return float(np.median([unknown_share(t, known) for t in local])) > OCR_UNKNOWN or marked_share(local) < MIN_MARKED
 
 
 def lexical_similarity(local: list[str], central: list[str], weights: Weights, clean: bool = False) -> np.ndarray:

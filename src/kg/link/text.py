@@ -37,6 +37,12 @@ def unknown_share(text: str, known: frozenset[str]) -> float:
     return sum(w not in known for w in words) / len(words) if words else 0.0
 
 
+def marked_share(texts: list[str]) -> float:
+    """Share of the texts' words that carry a diacritic (fold changes them)."""
+    words = [w for text in texts for w in text.split() if any(c.isalpha() for c in w)]
+    return sum(fold(w) != w.lower() for w in words) / len(words) if words else 0.0
+
+
 _CLAUSE_BREAK = re.compile(r"[;.:]\s+|\s+-\s+")
 _CLAUSE_MIN_WORDS = 4  # shorter pieces ('(i)', 'gồm:') are not clauses
 
