@@ -98,7 +98,7 @@ VARIANTS = (
     Variant("crlf-nbsp-tabs", windows_whitespace),
     Variant("bom", with_bom),
     Variant("arabic-headings", arabic_headings),
-    Variant("slash-labels", slash_labels),
+    Variant("slash-labels", slash_labels, slash_labels),
     Variant("repeated-paragraph", repeated_paragraph),
     Variant("hard-wrapped", hard_wrapped),
 )
