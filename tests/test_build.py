@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from kg import config
 from kg.graph.ids import graph_iri
@@ -46,6 +46,17 @@ def test_documents_without_number_get_provisional_iris(built):
     assert "/nn-" in summary.iri
     assert (URIRef(summary.iri), KG.provisional, None) in graph
     assert (URIRef(summary.iri), ELI.jurisdiction, URIRef("https://w3id.org/nq57kg/place/vn-da-nang")) in graph
+
+
+def test_every_place_used_is_a_named_place(built):
+    out, _ = built
+    graph = Graph().parse(out / "graph.ttl", format="turtle")
+    places = set(graph.objects(None, ELI.jurisdiction)) | set(graph.objects(None, KG.refArea))
+    assert URIRef("https://w3id.org/nq57kg/place/vn-dak-lak") in places
+    for place in places:
+        assert (place, RDF.type, KG.Place) in graph, place
+    names = {str(graph.value(place, SKOS.prefLabel)) for place in places}
+    assert {"Việt Nam", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Quảng Nam"} <= names
 
 
 def test_turtle_and_trig_hold_the_same_triples(built):

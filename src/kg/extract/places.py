@@ -30,11 +30,17 @@ def place_slug(name: str) -> str:
     return "vn-" + re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
+def place_name(slug: str) -> str:
+    """The written name of a place slug ('vn-can-tho' -> 'Cần Thơ', 'vn' -> 'Việt Nam'); '' if unknown."""
+    return _NAMES.get(slug, "")
+
+
 def _variants(name: str) -> list[str]:
     folded = fold(name)
     return [folded, folded.replace(" - ", "-"), folded.replace(" ", "")]
 
 
+_NAMES = {NATIONAL: "Việt Nam"} | {place_slug(name): name for name in CITIES + PROVINCES}
 _INDEX = {v: name for name in CITIES + PROVINCES for v in _variants(name)}
 _PATTERN = re.compile(
     r"\b(?:tinh|thanh pho|tp\.?)\s+(" + "|".join(sorted((re.escape(k) for k in _INDEX), key=len, reverse=True)) + r")\b"

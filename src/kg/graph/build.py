@@ -9,6 +9,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 
+from kg.extract.places import place_name
 from kg.graph import ids
 from kg.graph.vocab import DCT, ELI, KG, OA, ORG, QUDT, SDO, UNIT
 from kg.model import (
@@ -59,11 +60,21 @@ def cited_ref(ref: DocumentRef, citing: Document) -> DocumentRef:
                        citing.meta.jurisdiction or "vn")
 
 
+def add_place(graph: Graph, slug: str) -> URIRef:
+    """A province, city or the country, with its written name where it is one we know."""
+    node = URIRef(ids.place_iri(slug))
+    graph.add((node, RDF.type, KG.Place))
+    name = place_name(slug)
+    if name:
+        graph.add((node, SKOS.prefLabel, vi(name)))
+    return node
+
+
 def add_agency(graph: Graph, agency: Agency) -> URIRef:
     node = URIRef(ids.agency_iri(agency))
     graph.add((node, RDF.type, KG.CollectiveAgent if agency.collective else ORG.Organization))
     graph.add((node, SKOS.prefLabel, vi(agency.name)))
-    graph.add((node, ELI.jurisdiction, URIRef(ids.place_iri(agency.jurisdiction))))
+    graph.add((node, ELI.jurisdiction, add_place(graph, agency.jurisdiction)))
     return node
 
 
@@ -155,7 +166,7 @@ def add_target(graph: Graph, doc: URIRef, target: Target, jurisdiction: str) -> 
     graph.add((node, KG.indicatorText, vi(target.indicator_text)))
     if target.year:
         graph.add((node, KG.targetYear, Literal(str(target.year), datatype=XSD.gYear)))
-    graph.add((node, KG.refArea, URIRef(ids.place_iri(jurisdiction))))
+    graph.add((node, KG.refArea, add_place(graph, jurisdiction)))
     if target.indicator_key:
         graph.add((node, KG.forIndicator, URIRef(ids.concept_iri("indicator", target.indicator_key))))
     for i, value in enumerate(target.values, start=1):
@@ -211,7 +222,7 @@ def add_metadata(graph: Graph, doc: URIRef, document: Document) -> None:
     if meta.title:
         graph.add((doc, DCT.title, vi(meta.title)))
     if meta.jurisdiction:
-        graph.add((doc, ELI.jurisdiction, URIRef(ids.place_iri(meta.jurisdiction))))
+        graph.add((doc, ELI.jurisdiction, add_place(graph, meta.jurisdiction)))
     if meta.issuer:
         graph.add((doc, ELI.passed_by, add_agency(graph, meta.issuer)))
     if meta.signer:

@@ -8,7 +8,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.central.layer import CentralDocument, CentralLayer, NationalTarget
 from kg.graph import ids
-from kg.graph.build import RELATION_PROPERTY, add_agency, add_deadline, add_target, vi
+from kg.graph.build import RELATION_PROPERTY, add_agency, add_deadline, add_place, add_target, vi
 from kg.graph.io import serialize_dataset
 from kg.graph.vocab import DCT, ELI, KG, ORG
 from kg.model import CentralDirective
@@ -39,7 +39,7 @@ def add_document(graph: Graph, layer: CentralLayer, document: CentralDocument) -
     graph.add((node, RDF.type, KG.PolicyDocument))
     graph.add((node, RDFS.label, vi(document.ref.symbol)))
     graph.add((node, ELI.id_local, Literal(document.ref.symbol)))
-    graph.add((node, ELI.jurisdiction, URIRef(ids.place_iri(document.ref.jurisdiction))))
+    graph.add((node, ELI.jurisdiction, add_place(graph, document.ref.jurisdiction)))
     graph.add((node, DCT.title, vi(document.title)))
     if document.ref.number:
         graph.add((node, ELI.number, Literal(document.ref.number)))

@@ -33,6 +33,7 @@ class KG(DefinedNamespace):
     CollectiveAgent: object
     ImplementationLink: object
     Deadline: object
+    Place: object
     # document links
     implements: object
     implementedBy: object
