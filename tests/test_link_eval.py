@@ -1,6 +1,5 @@
 """The linker's measured figures on the labelled seeds, held a little below what it reaches."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -8,7 +8,7 @@ or '12' (people per 10,000) in their row instead of starting a new one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kg.parse.normalize import fold
 
