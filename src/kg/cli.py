@@ -182,7 +182,7 @@ def eval_extraction(labels_dir: Path, data_dir: Path, errors: bool) -> None:
               show_default=True, help="Folder with sources/ and reference/.")
 @click.option("--state", "states", multiple=True, default=["clean"], show_default=True,
               help="Manifest text_state of the seeds to perturb; repeat for several.")
-@click.option("--no-links", is_flag=True, help="Skip the task linker (extraction figures only, about five times faster).")
+@click.option("--no-links", is_flag=True, help="Skip the task linker: extraction figures only (2-4 times faster on the seeds).")
 def eval_robustness(labels_dir: Path, data_dir: Path, states: tuple[str, ...], no_links: bool) -> None:
     """Perturb each seed in memory (diacritics stripped, CRLF/NBSP/tabs, BOM, other heading
     numbering, a repeated paragraph, hard-wrapped lines) and print, per variant and field, the
