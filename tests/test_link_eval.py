@@ -106,3 +106,9 @@ def test_links_deterministic_and_well_formed(layer):
     assert all(l.evidence.text == document.source.text[l.evidence.start : l.evidence.end] for l in first)
     assert {l.status for l in first} <= {"accepted", "suggested"}
     assert all(l.rank == 1 for l in first if l.status == "accepted")
+    by_task: dict[tuple[str, str], list] = {}
+    for link in first:
+        by_task.setdefault((link.source_local_id, link.link_type), []).append(link)
+    for ranked in by_task.values():  # a lower rank never carries a higher confidence
+        confidences = [l.confidence for l in sorted(ranked, key=lambda l: l.rank)]
+        assert confidences == sorted(confidences, reverse=True), ranked[0].source_local_id

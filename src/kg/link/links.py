@@ -45,8 +45,10 @@ def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
         status = "accepted" if rank == 1 and confidence >= ACCEPT_GROUP else "suggested"
         links.append(Link(source_id, task.local_id, f"group:{group}", "serves-group", confidence, method, task.span, status, rank))
     scores = [s for _, s in ranking.tasks]
+    ceiling = 1.0  # a lower-ranked candidate is never more certain than the one above it
     for rank, (target, _) in enumerate(ranking.tasks[:TOP_TASKS], start=1):
-        confidence = 1.0 if target in ranking.signals else task_confidence(scores, rank - 1)
+        confidence = 1.0 if target in ranking.signals else min(ceiling, task_confidence(scores, rank - 1))
+        ceiling = confidence
         method = "explicit-reference" if target in ranking.signals else "combined"
         status = "accepted" if rank == 1 and accept_task_link(target, confidence, ranking) else "suggested"
         links.append(Link(source_id, task.local_id, target, "implements", confidence, method, task.span, status, rank))
