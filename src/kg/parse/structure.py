@@ -218,8 +218,7 @@ def _add_table(tree: _Tree, table, text: str) -> list[TableRow]:
             row.path = group.path
             continue
         parent = group or owner
-        segment = row.number if owner is None else row.number
-        part = tree.new_part(owner, segment, label=row.number, kind="row", heading=heading, span=span)
+        part = tree.new_part(owner, row.number, label=row.number, kind="row", heading=heading, span=span)
         part.parent = parent.path if parent else None
         row.path = part.path
         row.group_path = parent.path if parent else ""
