@@ -12,18 +12,23 @@ graphs), so it runs queries/coverage-gaps.rq on pyoxigraph, which stays fast at 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 from kg import config
 from kg.graph.ids import BASE
 from kg.query import load_store, run_query
+from kg.shacl_sparql import message, path_text, translate
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+KG_SOURCE_FILE = URIRef(BASE + "ont#sourceFile")
 
 
 @dataclass
@@ -61,9 +66,19 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return shapes
 
 
-def load_dataset(path: Path) -> Dataset:
+def _require(path: Path) -> None:
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `kg build` first")
+
+
+def load_store_for(path: Path) -> ox.Store:
+    """The built dataset in pyoxigraph, for the SPARQL engine and the coverage gaps."""
+    _require(path)
+    return load_store([path])
+
+
+def load_dataset(path: Path) -> Dataset:
+    _require(path)
     dataset = Dataset()
     try:
         dataset.parse(path, format="trig" if path.suffix == ".trig" else "nquads")
@@ -72,41 +87,116 @@ def load_dataset(path: Path) -> Dataset:
     return dataset
 
 
-def _findings(results: Graph) -> list[Finding]:
+@dataclass(frozen=True, order=True)
+class Result:
+    """One SHACL validation result, in the same terms whichever engine found it."""
+
+    graph: str
+    focus: str
+    path: str  # the shape's sh:path as a SPARQL property path
+    component: str  # the constraint component, e.g. sh:MinCountConstraintComponent
+    value: str  # the offending value in N-Triples syntax; "" for count constraints
+    severity: str
+    message: str
+
+
+def _text(node: Node | None) -> str:
+    """Blank node labels differ between parsers, so reports show every blank node alike."""
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return "_:blank"
+    return node.n3() if isinstance(node, Literal) else str(node)
+
+
+def _findings(results: list[Result]) -> list[Finding]:
     grouped: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], list[str]] = {}
-    for result in sorted(results.subjects(SH.resultSeverity, None)):
-        severity = SEVERITY_NAMES.get(results.value(result, SH.resultSeverity), "info")
-        message = str(results.value(result, SH.resultMessage) or results.value(result, SH.sourceShape))
-        key = (severity, message)
+    for result in results:
+        key = (result.severity, result.message)
         grouped[key] += 1
-        examples.setdefault(key, []).append(str(results.value(result, SH.focusNode)))
+        examples.setdefault(key, []).append(result.focus)
     order = {"violation": 0, "warning": 1, "info": 2}
     return [Finding(sev, msg, n, sorted(examples[(sev, msg)])[:3])
             for (sev, msg), n in sorted(grouped.items(), key=lambda kv: (order[kv[0][0]], -kv[1], kv[0][1]))]
 
 
-def _label(graph: Graph, name: str) -> str:
-    for subject, label in sorted(graph.subject_objects(RDFS.label)):
-        if str(subject).startswith(BASE + "eli/") and (subject, URIRef(BASE + "ont#sourceFile"), None) in graph:
-            return str(label)
-    return name.rsplit("/", 1)[-1]
+def _label(candidates: Iterable[tuple[str, str]], name: str) -> str:
+    """The label of the graph's loaded document: (subject, label) pairs of subjects with kg:sourceFile."""
+    labels = sorted((s, label) for s, label in candidates if s.startswith(BASE + "eli/"))
+    return labels[0][1] if labels else name.rsplit("/", 1)[-1]
+
+
+def _validated(name: str) -> bool:
+    return not name.endswith(("/graph/ontology", "/graph/build"))
+
+
+def _reports(names: list[str], labels: dict[str, str], results: list[Result]) -> list[GraphReport]:
+    per_graph: dict[str, list[Result]] = {name: [] for name in names}
+    for result in sorted(results):
+        per_graph[result.graph].append(result)
+    return [GraphReport(name, labels[name], _findings(per_graph[name])) for name in sorted(names)]
+
+
+def _pyshacl_results(name: str, results: Graph, shapes: Graph) -> Iterator[Result]:
+    for node in results.subjects(RDF.type, SH.ValidationResult):
+        shape, component = results.value(node, SH.sourceShape), results.value(node, SH.sourceConstraintComponent)
+        path = shapes.value(shape, SH.path)
+        yield Result(name, _text(results.value(node, SH.focusNode)),
+                     path_text(shapes, path) if path is not None else "", shapes.namespace_manager.normalizeUri(component),
+                     _text(results.value(node, SH.value)),
+                     SEVERITY_NAMES.get(results.value(node, SH.resultSeverity), "info"), message(shapes, shape, component))
 
 
 def validate_dataset(dataset: Dataset, shapes: Graph, ontology: Graph) -> list[GraphReport]:
-    """One report per named graph that holds documents, tasks, targets or links."""
-    reports = []
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+    """pySHACL, the reference engine: one report per named graph except the ontology and build graphs."""
+    names, labels, results = [], {}, []
+    for graph in dataset.graphs():
         name = str(graph.identifier)
-        if not len(graph) or name.endswith(("/graph/ontology", "/graph/build")):
+        if not len(graph) or not _validated(name):
             continue
         data = Graph()
         for triple in graph:
             data.add(triple)
-        _, results, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                       advanced=False, allow_warnings=True)
-        reports.append(GraphReport(name, _label(data, name), _findings(results)))
-    return reports
+        _, report, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                      advanced=False, allow_warnings=True)
+        names.append(name)
+        labels[name] = _label(((str(s), str(o)) for s, o in data.subject_objects(RDFS.label)
+                               if (s, KG_SOURCE_FILE, None) in data), name)
+        results += _pyshacl_results(name, report, shapes)
+    return _reports(names, labels, results)
+
+
+LABELS_QUERY = f"""SELECT ?g ?s ?label WHERE {{ GRAPH ?g {{ ?s <{KG_SOURCE_FILE}> [] ; <{RDFS.label}> ?label }} }}"""
+
+
+def _from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
+    if isinstance(term, ox.Literal):
+        return Literal(term.value, lang=term.language,
+                       datatype=None if term.language else URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return None if term is None else URIRef(term.value)
+
+
+def validate_store(store: ox.Store, shapes: Graph, ontology: Graph) -> list[GraphReport]:
+    """The SPARQL engine: the shapes translated by kg.shacl_sparql, run on pyoxigraph over all
+    named graphs at once; the same reports as validate_dataset."""
+    names = sorted(g.value for g in store.named_graphs() if _validated(g.value))
+    results = []
+    for check in translate(shapes, ontology, names):
+        component = shapes.namespace_manager.normalizeUri(check.component)
+        severity = SEVERITY_NAMES.get(check.severity, "info")
+        answer = run_query(store, check.query, max_rows=10**9, default_graphs=[])
+        column = {name: i for i, name in enumerate(answer.variables)}
+        for row in answer.rows:
+            value = _text(_from_oxigraph(row[column["value"]])) if "value" in column else ""
+            results.append(Result(row[column["g"]].value, _text(_from_oxigraph(row[column["focus"]])), check.path,
+                                  component, value, severity, check.message))
+    candidates: dict[str, list[tuple[str, str]]] = {}
+    for g, s, label in run_query(store, LABELS_QUERY, max_rows=10**9, default_graphs=[]).rows:
+        candidates.setdefault(g.value, []).append((s.value, label.value))
+    return _reports(names, {name: _label(candidates.get(name, []), name) for name in names}, results)
 
 
 def format_text(reports: list[GraphReport]) -> str:
@@ -121,10 +211,10 @@ def format_text(reports: list[GraphReport]) -> str:
     return "\n".join(lines)
 
 
-def coverage_gaps(graph_path: Path, query_path: Path = config.QUERIES_DIR / "coverage-gaps.rq") -> list[ProvinceGaps]:
+def coverage_gaps(store: ox.Store, query_path: Path = config.QUERIES_DIR / "coverage-gaps.rq") -> list[ProvinceGaps]:
     """Per province with a loaded document, the central directives none of its tasks is linked to
     by an accepted link (the query's default parameters)."""
-    result = run_query(load_store([graph_path]), query_path.read_text(encoding="utf-8"), max_rows=10**7)
+    result = run_query(store, query_path.read_text(encoding="utf-8"), max_rows=10**7)
     column = {name: i for i, name in enumerate(result.variables)}
     gaps: dict[str, ProvinceGaps] = {}
     for row in result.rows:  # the query orders rows by province, kind and number
