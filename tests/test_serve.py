@@ -1,4 +1,5 @@
-"""The SPARQL endpoint: protocol forms, negotiation, errors, CORS, graph store, and real clients."""
+"""The SPARQL endpoint: protocol forms, negotiation, errors, CORS, graph store, dereferenceable IRIs, VoID,
+and real clients."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 import uvicorn
 from fastapi.testclient import TestClient
+from rdflib.namespace import DCTERMS, SKOS, VOID
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from kg.query import load_store
+from kg.query import PREFIXES, load_store
 from kg.serve import create_app
 from kg.serve.negotiation import negotiate
 
@@ -297,3 +301,120 @@ def test_sparqlwrapper_construct_turtle(server_url: str) -> None:
     triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
     assert len(triples) == 8  # four tasks: type + lead agency
     assert ox.NamedNode("https://w3id.org/nq57kg/org/vn-can-tho/so-noi-vu") in {t.object for t in triples}
+
+
+# --- dereferenceable IRIs and VoID on the built graph --------------------------------------------
+
+BASE = "https://w3id.org/nq57kg/"
+ELI = PREFIXES["eli"]
+PLAN = BASE + "eli/vn-can-tho/ubnd/kh/2025/37"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.fixture(scope="module")
+def built_store(built) -> ox.Store:
+    out, _ = built
+    return load_store([out / "graph.trig"])
+
+
+@pytest.fixture(scope="module")
+def built_client(built_store: ox.Store) -> TestClient:
+    return TestClient(create_app(built_store))
+
+
+def _value(store: ox.Store, subject: str, predicate: str) -> str:
+    return next(store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)).object.value
+
+
+def test_iri_path_is_303_to_its_description(built_client: TestClient) -> None:
+    response = built_client.get("/eli/vn-can-tho/ubnd/kh/2025/37", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "http://testserver/data/eli/vn-can-tho/ubnd/kh/2025/37"
+    assert built_client.head("/eli/vn-can-tho/ubnd/kh/2025/37", follow_redirects=False).status_code == 303
+
+
+def test_description_in_turtle_parses_and_holds_each_subject_triple_once(built_client: TestClient,
+                                                                         built_store: ox.Store) -> None:
+    response = built_client.get("/eli/vn-can-tho/ubnd/kh/2025/37")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert response.headers["content-location"].endswith("?format=turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    plan = rdflib.URIRef(PLAN)
+    assert (plan, rdflib.URIRef(ELI + "id_local"), rdflib.Literal("37/KH-UBND")) in graph
+    stored = {(q.predicate, q.object) for q in built_store.quads_for_pattern(ox.NamedNode(PLAN), None, None)}
+    assert len(list(graph.triples((plan, None, None)))) == len(stored)
+    agency = _value(built_store, PLAN, ELI + "passed_by")  # a neighbour's label comes along
+    assert (rdflib.URIRef(agency), SKOS.prefLabel, None) in graph
+    inbound = {q.subject for q in built_store.quads_for_pattern(None, None, ox.NamedNode(PLAN))}
+    assert len(set(graph.subjects(None, plan))) == len(inbound) and response.headers["x-inbound-truncated"] == "false"
+
+
+def test_description_as_jsonld_and_by_format_parameter(built_client: TestClient) -> None:
+    response = built_client.get("/data/eli/vn-can-tho/ubnd/kh/2025/37", headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"] == "application/ld+json"
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    assert (rdflib.URIRef(PLAN), rdflib.URIRef(ELI + "id_local"), rdflib.Literal("37/KH-UBND")) in graph
+    assert 'type="application/n-triples"' in response.headers["link"]
+    by_name = built_client.get("/data/eli/vn-can-tho/ubnd/kh/2025/37?format=ntriples", headers=BROWSER)
+    assert by_name.headers["content-type"] == "application/n-triples"
+    assert len(rdflib.Graph().parse(data=by_name.text, format="nt")) == len(graph)
+
+
+def test_description_as_html_for_browsers(built_client: TestClient, built_store: ox.Store) -> None:
+    response = built_client.get("/eli/vn-can-tho/ubnd/kh/2025/37", headers=BROWSER)
+    assert response.status_code == 200 and response.headers["content-type"] == "text/html; charset=utf-8"
+    title = _value(built_store, PLAN, DCTERMS + "title")
+    assert f'<span lang="vi">{escape(title)}</span>' in response.text
+    agency = _value(built_store, PLAN, ELI + "passed_by")
+    assert f'href="/{agency.removeprefix(BASE)}"' in response.text
+    assert built_client.get(f"/{agency.removeprefix(BASE)}", headers=BROWSER).status_code == 200
+
+
+def test_html_escapes_what_the_data_says() -> None:
+    store = ox.Store()
+    node, label = ox.NamedNode(BASE + "org/vn/x"), '<script>alert("Sở & Ban")</script>'
+    store.add(ox.Quad(node, ox.NamedNode(SKOS.prefLabel), ox.Literal(label, language="vi"), ox.NamedNode(G + "t")))
+    page = TestClient(create_app(store)).get("/org/vn/x", headers=BROWSER).text
+    assert "<script>" not in page and escape(label) in page
+
+
+def test_inbound_triples_are_capped_with_a_note(built_store: ox.Store) -> None:
+    place = BASE + "place/vn-can-tho"
+    total = len({(q.subject, q.predicate) for q in built_store.quads_for_pattern(None, None, ox.NamedNode(place))})
+    assert total > 5
+    response = TestClient(create_app(built_store, inbound_limit=5)).get("/place/vn-can-tho")
+    assert response.headers["x-inbound-truncated"] == "true"
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    assert len(list(graph.subject_predicates(rdflib.URIRef(place)))) == 5
+    assert f"cut at 5 of {total}" in str(graph.value(rdflib.URIRef(str(response.url)), rdflib.RDFS.comment))
+
+
+def test_unknown_iri_is_404_naming_it(built_client: TestClient) -> None:
+    response = built_client.get("/eli/vn-can-tho/ubnd/kh/2025/999")
+    assert response.status_code == 404 and f"<{BASE}eli/vn-can-tho/ubnd/kh/2025/999>" in response.json()["error"]
+    page = built_client.get("/data/org/vn/no-such-agency", headers=BROWSER)
+    assert page.status_code == 404 and "org/vn/no-such-agency" in page.text and 'href="/sparql"' in page.text
+    invalid = built_client.get("/eli/a%20b")
+    assert invalid.status_code == 400 and "not a valid IRI" in invalid.json()["error"]
+
+
+def test_void_counts_match_the_build(built, built_client: TestClient) -> None:
+    _, report = built
+    response = built_client.get("/.well-known/void")
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    dataset = rdflib.URIRef("http://testserver/.well-known/void#dataset")
+    assert graph.value(dataset, VOID.triples).toPython() == report.total_triples
+    subsets = {str(g): graph.value(g, VOID.triples).toPython() for g in graph.objects(dataset, VOID.subset)}
+    assert subsets == report.graphs
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef("http://testserver/sparql")
+    assert str(graph.value(dataset, VOID.uriSpace)) == BASE
+    assert rdflib.URIRef(ELI) in set(graph.objects(dataset, VOID.vocabulary))
+    as_jsonld = built_client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert len(rdflib.Graph().parse(data=as_jsonld.text, format="json-ld")) == len(graph)
+
+
+def test_rdflib_dereferences_an_iri_over_http(server_url: str) -> None:
+    """A linked-data client follows the 303 from the IRI's path to the description."""
+    graph = rdflib.Graph().parse(server_url.removesuffix("sparql") + "eli/vn-can-tho/ubnd/kh/2025/37")
+    assert (rdflib.URIRef(PLAN), rdflib.URIRef(ELI + "id_local"), rdflib.Literal("37/KH-UBND")) in graph

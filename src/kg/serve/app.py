@@ -1,7 +1,9 @@
-"""The FastAPI app: SPARQL 1.1 Protocol query operation, read-only Graph Store Protocol, health.
+"""The FastAPI app: SPARQL 1.1 Protocol query operation, read-only Graph Store Protocol, health,
+dereferenceable IRIs and VoID.
 
 Handlers stay thin (read request -> run in a worker thread -> serialise); the protocol details live in
-protocol.py, negotiation in negotiation.py, the service description in description.py.
+protocol.py, negotiation in negotiation.py, the service description in description.py, resource
+descriptions and their HTML in resource.py, VoID in void.py.
 """
 
 from __future__ import annotations
@@ -9,24 +11,54 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 import anyio
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.query import PREFIXES, Format, QueryError, QueryForm, QueryResult, QueryTimeout, load_store, run_query, serialize
-from kg.serve.description import SD_PREFIXES, graph_sizes, html_page, service_description
+from kg.query import (
+    PREFIXES,
+    Format,
+    QueryError,
+    QueryForm,
+    QueryResult,
+    QueryTimeout,
+    formats_for,
+    load_store,
+    run_query,
+    serialize,
+)
+from kg.serve.description import (
+    SD_PREFIXES,
+    graph_sizes,
+    html_page,
+    service_description,
+)
 from kg.serve.negotiation import negotiate, prefers_html, supported
 from kg.serve.protocol import ServiceError, read_request
+from kg.serve.resource import (
+    DESCRIPTION_PREFIXES,
+    INBOUND_LIMIT,
+    Description,
+    describe,
+    error_page,
+    is_known,
+    public_iri,
+    resource_page,
+)
+from kg.serve.void import VOID_PREFIXES, vocabularies, void_description
 
 T = TypeVar("T")
 TRUNCATED = "X-SPARQL-Truncated"
 MAX_ROWS = "X-SPARQL-Max-Rows"
+INBOUND_TRUNCATED = "X-Inbound-Truncated"
 
 
 @dataclass
@@ -35,11 +67,17 @@ class Service:
     max_rows: int
     timeout_s: float
     max_concurrent: int
+    inbound_limit: int
     sizes: dict[str, int] = field(init=False)
     _limiter: anyio.CapacityLimiter | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.sizes = graph_sizes(self.store)
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """Computed on the first VoID request (a scan of the predicates), then kept: the store is read-only."""
+        return vocabularies(self.store)
 
     async def run(self, work: Callable[[float], T]) -> T:
         """`work(deadline)` in a worker thread, answered with 503 once timeout_s has passed."""
@@ -67,7 +105,7 @@ class SparqlApp(FastAPI):
             allow_origins=["*"],
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["*"],
-            expose_headers=[TRUNCATED, MAX_ROWS],
+            expose_headers=[TRUNCATED, MAX_ROWS, INBOUND_TRUNCATED, "Link", "Content-Location"],
             max_age=3600,
         )
 
@@ -78,15 +116,20 @@ def create_app(
     max_rows: int = 10000,
     timeout_s: float = 30,
     max_concurrent: int = 4,
+    inbound_limit: int = INBOUND_LIMIT,
 ) -> SparqlApp:
     store = store_or_paths if isinstance(store_or_paths, ox.Store) else load_store(store_or_paths)
     app = SparqlApp(title="nq57-kg SPARQL endpoint", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.service = Service(store, max_rows, timeout_s, max_concurrent)
+    app.state.service = Service(store, max_rows, timeout_s, max_concurrent, inbound_limit)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_api_route("/sparql", sparql, methods=["GET", "POST"])
     app.add_api_route("/graph-store", graph_store, methods=["GET", "HEAD"])
     app.add_api_route("/health", health, methods=["GET"])
+    app.add_api_route("/.well-known/void", void, methods=["GET", "HEAD"])
+    app.add_api_route("/data/{path:path}", data, methods=["GET", "HEAD"])
+    # Not a catch-all route, which would shadow routes added later: the router's fallback instead.
+    app.router.default = _dereference(app.router.default)
     return app
 
 
@@ -135,13 +178,101 @@ async def health(request: Request) -> dict[str, object]:
             "max_rows": service.max_rows, "timeout_s": service.timeout_s}
 
 
+async def void(request: Request) -> Response:
+    """VoID of the dataset, in any RDF format by negotiation (Turtle by default)."""
+    service: Service = request.app.state.service
+    vocabulary = await service.run(lambda deadline: service.vocabulary)
+    root = str(request.base_url).rstrip("/")
+    return _rdf(void_description(root, service.sizes, vocabulary), _choose("graph", request.headers.get("accept"), None),
+                VOID_PREFIXES)
+
+
+def _dereference(fallback: ASGIApp) -> ASGIApp:
+    """What the router calls when no route matches: a GET/HEAD path may be a graph IRI's (303, else 404)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return await fallback(scope, receive, send)
+        path = scope["path"].removeprefix(scope.get("root_path", "")).lstrip("/")
+        response = await resource(Request(scope, receive), path)
+        await response(scope, receive, send)
+
+    return app
+
+
+async def resource(request: Request, path: str) -> Response:
+    """The path of a graph IRI ({BASE}eli/…, org/…): 303 See Other to its description under /data/."""
+    service: Service = request.app.state.service
+    try:
+        await service.run(lambda deadline: _known_iri(service.store, path))
+    except ServiceError as err:
+        return _html_error_or_raise(request, err)
+    return Response(status_code=303, headers={"Location": str(request.base_url) + "data/" + quote(path)})
+
+
+async def data(request: Request, path: str) -> Response:
+    """The description document of one resource: HTML for browsers, else RDF by negotiation."""
+    service: Service = request.app.state.service
+    accept, override = request.headers.get("accept"), request.query_params.get("format")
+
+    def work(deadline: float) -> Description:
+        return describe(service.store, _known_iri(service.store, path), service.inbound_limit)
+
+    try:
+        found = await service.run(work)
+    except ServiceError as err:
+        return _html_error_or_raise(request, err)
+    document = str(request.url.replace(query=""))
+    # Every variant also has its own URL (?format=NAME), announced in Link and named in Content-Location.
+    variants = {f.name: f"{document}?format={f.name}" for f in formats_for("graph")} | {"html": f"{document}?format=html"}
+    headers = {"Vary": "Accept", INBOUND_TRUNCATED: str(found.truncated).lower(),
+               "Link": ", ".join(f'<{url}>; rel="alternate"; type="{_media_type(name)}"' for name, url in variants.items())}
+    if (override or "").lower() == "html" or (not override and prefers_html(accept)):
+        page = _resource_html(request, service, found, variants)
+        return HTMLResponse(page, headers=headers | {"Content-Location": variants["html"]})
+    fmt = _choose("graph", accept, override)
+    return _rdf(found.triples(document), fmt, DESCRIPTION_PREFIXES, headers | {"Content-Location": variants[fmt.name]})
+
+
+def _resource_html(request: Request, service: Service, found: Description, variants: dict[str, str]) -> str:
+    graph_dump = f"{request.base_url}graph-store?graph={quote(found.iri, safe='')}" if found.iri in service.sizes else None
+    return resource_page(found, root=request.scope.get("root_path", ""), alternates=variants, graph_dump=graph_dump)
+
+
+def _known_iri(store: ox.Store, path: str) -> str:
+    """The IRI a local path stands for, if the graph holds it: else 400 (not an IRI) or 404 (not ours)."""
+    iri = public_iri(path)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as err:
+        raise ServiceError(400, f"/{path} cannot be an IRI of this dataset: <{iri}> is not a valid IRI ({err}).") from err
+    if not is_known(store, node):
+        raise ServiceError(404, f"No resource <{iri}> in this dataset. Query /sparql to find resources.")
+    return iri
+
+
+def _html_error_or_raise(request: Request, err: ServiceError) -> Response:
+    """A failed lookup: an HTML page for browsers (linking to /sparql); others get the JSON error."""
+    if not prefers_html(request.headers.get("accept")):
+        raise err
+    return HTMLResponse(error_page(err.status, err.message, request.scope.get("root_path", "")), err.status)
+
+
 def _describe(request: Request, service: Service, accept: str | None) -> Response:
     endpoint = str(request.url.replace(query=""))
     if prefers_html(accept):
         return HTMLResponse(html_page(endpoint, service.max_rows, service.timeout_s), headers={"Vary": "Accept"})
-    fmt = _choose("graph", accept, None)
-    body = ox.serialize(service_description(endpoint, service.sizes), format=fmt.oxigraph, prefixes=SD_PREFIXES)
-    return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+    return _rdf(service_description(endpoint, service.sizes), _choose("graph", accept, None), SD_PREFIXES)
+
+
+def _rdf(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str], headers: dict[str, str] | None = None
+         ) -> Response:
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
+    return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept", **(headers or {})})
+
+
+def _media_type(name: str) -> str:
+    return "text/html" if name == "html" else next(f.media_type for f in formats_for("graph") if f.name == name)
 
 
 def _choose(form: QueryForm, accept: str | None, override: str | None) -> Format:

@@ -10,7 +10,7 @@ from kg.query import FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SD_PREFIXES = {"sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
 
@@ -38,7 +38,7 @@ def service_description(endpoint: str, sizes: dict[str, int]) -> list[ox.Triple]
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(str(sum(sizes.values())), datatype=_INTEGER)),
+        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(str(sum(sizes.values())), datatype=XSD_INTEGER)),
     ]
     triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(iri)) for iri in sorted({f.iri for f in FORMATS})]
     for index, (name, size) in enumerate(sizes.items()):
@@ -49,7 +49,7 @@ def service_description(endpoint: str, sizes: dict[str, int]) -> list[ox.Triple]
             ox.Triple(named, _sd("name"), ox.NamedNode(name)),
             ox.Triple(named, _sd("graph"), graph),
             ox.Triple(graph, RDF_TYPE, _sd("Graph")),
-            ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(size), datatype=_INTEGER)),
+            ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(size), datatype=XSD_INTEGER)),
         ]
     return triples
 
