@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from kg import config
@@ -95,7 +95,6 @@ class Result:
     focus: str
     path: str  # the shape's sh:path as a SPARQL property path
     component: str  # the constraint component, e.g. sh:MinCountConstraintComponent
-    value: str  # the offending value in N-Triples syntax; "" for count constraints
     severity: str
     message: str
 
@@ -131,11 +130,18 @@ def _validated(name: str) -> bool:
     return not name.endswith(("/graph/ontology", "/graph/build"))
 
 
-def _reports(names: list[str], labels: dict[str, str], results: list[Result]) -> list[GraphReport]:
-    per_graph: dict[str, list[Result]] = {name: [] for name in names}
-    for result in sorted(results):
-        per_graph[result.graph].append(result)
-    return [GraphReport(name, labels[name], _findings(per_graph[name])) for name in sorted(names)]
+@dataclass
+class Validation:
+    """What either engine found: the validated named graphs with their labels, and the results."""
+
+    labels: dict[str, str]
+    results: list[Result]
+
+    def reports(self) -> list[GraphReport]:
+        per_graph: dict[str, list[Result]] = {name: [] for name in self.labels}
+        for result in sorted(self.results):
+            per_graph[result.graph].append(result)
+        return [GraphReport(name, self.labels[name], _findings(per_graph[name])) for name in sorted(self.labels)]
 
 
 def _pyshacl_results(name: str, results: Graph, shapes: Graph) -> Iterator[Result]:
@@ -144,13 +150,12 @@ def _pyshacl_results(name: str, results: Graph, shapes: Graph) -> Iterator[Resul
         path = shapes.value(shape, SH.path)
         yield Result(name, _text(results.value(node, SH.focusNode)),
                      path_text(shapes, path) if path is not None else "", shapes.namespace_manager.normalizeUri(component),
-                     _text(results.value(node, SH.value)),
                      SEVERITY_NAMES.get(results.value(node, SH.resultSeverity), "info"), message(shapes, shape, component))
 
 
-def validate_dataset(dataset: Dataset, shapes: Graph, ontology: Graph) -> list[GraphReport]:
-    """pySHACL, the reference engine: one report per named graph except the ontology and build graphs."""
-    names, labels, results = [], {}, []
+def run_pyshacl(dataset: Dataset, shapes: Graph, ontology: Graph) -> Validation:
+    """pySHACL, the reference engine, on each named graph except the ontology and build graphs."""
+    labels, results = {}, []
     for graph in dataset.graphs():
         name = str(graph.identifier)
         if not len(graph) or not _validated(name):
@@ -160,11 +165,15 @@ def validate_dataset(dataset: Dataset, shapes: Graph, ontology: Graph) -> list[G
             data.add(triple)
         _, report, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                       advanced=False, allow_warnings=True)
-        names.append(name)
         labels[name] = _label(((str(s), str(o)) for s, o in data.subject_objects(RDFS.label)
                                if (s, KG_SOURCE_FILE, None) in data), name)
         results += _pyshacl_results(name, report, shapes)
-    return _reports(names, labels, results)
+    return Validation(labels, results)
+
+
+def validate_dataset(dataset: Dataset, shapes: Graph, ontology: Graph) -> list[GraphReport]:
+    """One report per validated named graph, by pySHACL."""
+    return run_pyshacl(dataset, shapes, ontology).reports()
 
 
 LABELS_QUERY = f"""SELECT ?g ?s ?label WHERE {{ GRAPH ?g {{ ?s <{KG_SOURCE_FILE}> [] ; <{RDFS.label}> ?label }} }}"""
@@ -172,16 +181,16 @@ LABELS_QUERY = f"""SELECT ?g ?s ?label WHERE {{ GRAPH ?g {{ ?s <{KG_SOURCE_FILE}
 
 def _from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
     if isinstance(term, ox.Literal):
-        return Literal(term.value, lang=term.language,
-                       datatype=None if term.language else URIRef(term.datatype.value))
+        plain = term.language or term.datatype.value == str(XSD.string)  # rdflib keeps these untyped
+        return Literal(term.value, lang=term.language, datatype=None if plain else URIRef(term.datatype.value))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     return None if term is None else URIRef(term.value)
 
 
-def validate_store(store: ox.Store, shapes: Graph, ontology: Graph) -> list[GraphReport]:
+def run_sparql(store: ox.Store, shapes: Graph, ontology: Graph) -> Validation:
     """The SPARQL engine: the shapes translated by kg.shacl_sparql, run on pyoxigraph over all
-    named graphs at once; the same reports as validate_dataset."""
+    validated named graphs at once; the same results as run_pyshacl."""
     names = sorted(g.value for g in store.named_graphs() if _validated(g.value))
     results = []
     for check in translate(shapes, ontology, names):
@@ -189,14 +198,19 @@ def validate_store(store: ox.Store, shapes: Graph, ontology: Graph) -> list[Grap
         severity = SEVERITY_NAMES.get(check.severity, "info")
         answer = run_query(store, check.query, max_rows=10**9, default_graphs=[])
         column = {name: i for i, name in enumerate(answer.variables)}
-        for row in answer.rows:
-            value = _text(_from_oxigraph(row[column["value"]])) if "value" in column else ""
+        for row in answer.rows:  # one per focus node, or per offending value (whose lexical forms pyoxigraph
+            # canonicalises, e.g. 35.0 -> 35, so results do not carry them)
             results.append(Result(row[column["g"]].value, _text(_from_oxigraph(row[column["focus"]])), check.path,
-                                  component, value, severity, check.message))
+                                  component, severity, check.message))
     candidates: dict[str, list[tuple[str, str]]] = {}
     for g, s, label in run_query(store, LABELS_QUERY, max_rows=10**9, default_graphs=[]).rows:
         candidates.setdefault(g.value, []).append((s.value, label.value))
-    return _reports(names, {name: _label(candidates.get(name, []), name) for name in names}, results)
+    return Validation({name: _label(candidates.get(name, []), name) for name in names}, results)
+
+
+def validate_store(store: ox.Store, shapes: Graph, ontology: Graph) -> list[GraphReport]:
+    """One report per validated named graph, by the SPARQL engine."""
+    return run_sparql(store, shapes, ontology).reports()
 
 
 def format_text(reports: list[GraphReport]) -> str:
