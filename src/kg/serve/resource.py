@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -55,8 +56,14 @@ def public_iri(path: str) -> str:
 
 
 def local_href(iri: str, root: str = "") -> str:
-    """Where this server answers for an IRI: under BASE a local path (fragment kept), else the IRI."""
-    return root + "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+    """Where this server answers for an IRI: under BASE its local path, else the IRI itself.
+
+    A hash IRI (the ontology's kg:Task) links to its own description document, /data/ont%23Task: a
+    browser would drop the fragment of /ont#Task and land on the ontology's header."""
+    if not iri.startswith(BASE):
+        return iri
+    path = iri[len(BASE):]
+    return f"{root}/data/{quote(path, safe='/')}" if "#" in path else f"{root}/{path}"
 
 
 def is_known(store: ox.Store, node: ox.NamedNode) -> bool:
@@ -145,14 +152,14 @@ def resource_page(description: Description, *, root: str, alternates: dict[str, 
 
 
 def _label_map(description: Description) -> dict[str, str]:
-    """IRI -> first label by LABELS order (skos:prefLabel, rdfs:label, dcterms:title)."""
+    """IRI -> its label: by LABELS order (skos:prefLabel, rdfs:label, dcterms:title), Vietnamese first."""
     rank = {label: i for i, label in enumerate(LABELS)}
-    best: dict[str, tuple[int, str]] = {}
+    best: dict[str, tuple[int, bool, str]] = {}
     for t in description.labels + description.outbound:
-        if t.predicate in rank and isinstance(t.subject, ox.NamedNode):
-            candidate = (rank[t.predicate], t.object.value)
+        if t.predicate in rank and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.Literal):
+            candidate = (rank[t.predicate], t.object.language != "vi", t.object.value)
             best[t.subject.value] = min(best.get(t.subject.value, candidate), candidate)
-    return {iri: value for iri, (_, value) in best.items()}
+    return {iri: value for iri, (_, _, value) in best.items()}
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal, names: dict[str, str], root: str) -> str:
