@@ -418,3 +418,12 @@ def test_rdflib_dereferences_an_iri_over_http(server_url: str) -> None:
     """A linked-data client follows the 303 from the IRI's path to the description."""
     graph = rdflib.Graph().parse(server_url.removesuffix("sparql") + "eli/vn-can-tho/ubnd/kh/2025/37")
     assert (rdflib.URIRef(PLAN), rdflib.URIRef(ELI + "id_local"), rdflib.Literal("37/KH-UBND")) in graph
+
+
+def test_ontology_terms_link_to_their_own_description(built_client: TestClient, built_store: ox.Store) -> None:
+    plan_page = built_client.get("/data/eli/vn-can-tho/ubnd/kh/2025/37", headers=BROWSER).text
+    assert 'href="/data/ont%23implements"' in plan_page  # /ont#implements would lose its fragment
+    term = built_client.get("/data/ont%23implements", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=term.text, format="turtle")
+    label = _value(built_store, BASE + "ont#implements", str(rdflib.RDFS.label))
+    assert label in {str(o) for o in graph.objects(rdflib.URIRef(BASE + "ont#implements"), rdflib.RDFS.label)}
