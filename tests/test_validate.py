@@ -22,7 +22,6 @@ PREFIXES = """@prefix kg: <https://w3id.org/nq57kg/ont#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <https://example.org/> .
-@prefix d: <https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1> .
 """
 
 # A plan whose graph breaks the project's shapes in several ways, and a links graph with bad links.
@@ -32,7 +31,8 @@ BROKEN = PREFIXES + """
       rdfs:label "Kế hoạch 1/KH-UBND"@vi ;
       eli:jurisdiction <https://w3id.org/nq57kg/place/vn-a>, <https://w3id.org/nq57kg/place/vn-b> ;
       eli:date_document "2025-13-45"^^xsd:date .
-  <https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1/ii/1> a kg:Task ; kg:text "Một nhiệm vụ không thuộc văn bản nào"@vi .
+  <https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1/ii/1> a kg:Task ;
+      kg:text "Một nhiệm vụ không thuộc văn bản nào"@vi .
   <https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1/ii/2> a kg:Task ; kg:text "Một nhiệm vụ"@vi ;
       eli:is_part_of <https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1> ;
       kg:leadAgency <https://w3id.org/nq57kg/org/vn-test/so-a> ;

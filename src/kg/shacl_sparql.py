@@ -1,9 +1,10 @@
 """SHACL shapes translated into SPARQL, so that `kg validate --engine sparql` checks them on pyoxigraph.
 
 The translation is generic: every node shape's targets become a focus-node pattern and every
-constraint of its property shapes one SELECT query over all validated named graphs at once
-(`GRAPH ?g`, the focus pattern and the constraint in the same graph), returning the graph, focus node and (for value constraints) the offending value, as
-pySHACL reports them one graph at a time. A shape using a SHACL construct not in SUPPORTED raises
+constraint of its property shapes one SELECT query over all validated named graphs at once (the
+focus pattern and the constraint inside one `GRAPH ?g`), returning the graph and focus node, once
+per offending value for value constraints, as pySHACL reports them one graph at a time. A shape
+using a SHACL construct outside NODE_SHAPE_PARAMETERS / PROPERTY_SHAPE_PARAMETERS raises
 UnsupportedShape naming the shape and the construct: it is never skipped silently.
 
 Class membership (sh:targetClass, sh:class) follows rdfs:subClassOf in the ontology given, as
@@ -35,7 +36,6 @@ COMPONENTS = {
 PARAMETER_OF = {component: parameter for parameter, component in COMPONENTS.items()}
 PROPERTY_SHAPE_PARAMETERS = {SH.path, SH.flags} | set(COMPONENTS) | DESCRIPTIVE
 SHAPE_TYPES = {SH.NodeShape, SH.PropertyShape}
-SUPPORTED = sorted(NODE_SHAPE_PARAMETERS | PROPERTY_SHAPE_PARAMETERS)
 
 RANGE_TESTS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 NODE_KINDS = {
@@ -55,9 +55,8 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True)
 class Check:
-    """One constraint of one property shape, as a query returning ?g ?focus and, if per value, ?value."""
+    """One constraint of one property shape, as a query returning ?g ?focus (and ?value, if per value)."""
 
-    shape: Node
     path: str  # the SPARQL property path, also how reports name the path
     component: URIRef
     severity: URIRef
@@ -214,7 +213,7 @@ def _property_checks(shapes: Graph, shape: Node, focus: str | None, graphs: str,
             else:
                 body = f"?focus {path} ?value\n    FILTER({_value_test(shapes, shape, parameter, value, ontology)})"
                 query = _query(graphs, focus, body, "DISTINCT ?g ?focus ?value")
-            yield Check(shape, path, component, severity, message(shapes, shape, component), query)
+            yield Check(path, component, severity, message(shapes, shape, component), query)
 
 
 def translate(shapes: Graph, ontology: Graph, graphs: list[str]) -> list[Check]:
