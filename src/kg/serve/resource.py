@@ -62,14 +62,15 @@ def local_href(iri: str, root: str = "") -> str:
     browser would drop the fragment of /ont#Task and land on the ontology's header."""
     if not iri.startswith(BASE):
         return iri
-    path = iri[len(BASE):]
-    return f"{root}/data/{quote(path, safe='/')}" if "#" in path else f"{root}/{path}"
+    path = quote(iri[len(BASE):], safe="/")
+    return f"{root}/data/{path}" if "%23" in path else f"{root}/{path}"
 
 
 def is_known(store: ox.Store, node: ox.NamedNode) -> bool:
     """A resource is in the graph when it is a subject, an object or a named graph."""
-    return any(True for _ in store.quads_for_pattern(node, None, None)) or \
-        any(True for _ in store.quads_for_pattern(None, None, node)) or store.contains_named_graph(node)
+    return (next(store.quads_for_pattern(node, None, None), None) is not None
+            or next(store.quads_for_pattern(None, None, node), None) is not None
+            or store.contains_named_graph(node))
 
 
 def describe(store: ox.Store, iri: str, inbound_limit: int = INBOUND_LIMIT) -> Description:
