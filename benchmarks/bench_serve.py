@@ -1,9 +1,11 @@
 """Benchmark of dereferencing and VoID on the synthetic graph of bench_queries.py (same shape, same sizes).
 
 Loads the graph into the app in-process (FastAPI TestClient, no network) and prints the time of:
-create_app (graph sizes), a document's description, the three most-referenced resources (their inbound
-triples are cut at 100 but all are counted and sorted) in Turtle and HTML, an unknown IRI's 404, and
-/.well-known/void (first request computes the vocabulary list, later ones reuse it).
+create_app (graph sizes), a document's description twice (the first request also finds the hash IRIs'
+documents, later ones reuse them), the three most-referenced resources (their inbound triples are cut
+at 100 but all are counted and sorted) in Turtle and HTML, an unknown IRI's 404, and
+/.well-known/void (the first request computes the vocabulary list, later ones reuse it).
+Each description is the 303 and the document together.
 
     python3 benchmarks/bench_serve.py --triples 1000000
 """
@@ -55,7 +57,7 @@ def main() -> None:
     print(f"graph: {len(store):,} quads; create_app {time.perf_counter() - began:.2f} s\n")
     print("| request | inbound | status | seconds |\n|---|---|---|---|")
     document = next(store.quads_for_pattern(None, ox.NamedNode(PREFIXES["eli"] + "id_local"), None)).subject.value
-    rows = [(f"/{document.removeprefix(BASE)}", "-", TURTLE)]
+    rows = [(f"/{document.removeprefix(BASE)}", "-", TURTLE)] * 2
     rows += [(f"/{iri.removeprefix(BASE)}", f"{n:,}", h) for iri, n in most_referenced(store, 3) for h in (TURTLE, HTML)]
     rows += [("/eli/none", "-", TURTLE), ("/.well-known/void", "-", TURTLE), ("/.well-known/void", "-", TURTLE)]
     for path, inbound, headers in rows:

@@ -427,3 +427,12 @@ def test_ontology_terms_link_to_their_own_description(built_client: TestClient, 
     graph = rdflib.Graph().parse(data=term.text, format="turtle")
     label = _value(built_store, BASE + "ont#implements", str(rdflib.RDFS.label))
     assert label in {str(o) for o in graph.objects(rdflib.URIRef(BASE + "ont#implements"), rdflib.RDFS.label)}
+
+
+def test_ontology_document_serves_its_hash_terms(built_client: TestClient, built_store: ox.Store) -> None:
+    """A client dereferencing kg:implements requests /ont (the fragment stays with the client)."""
+    graph = rdflib.Graph().parse(data=built_client.get("/ont").text, format="turtle")
+    terms = {q.subject.value for q in built_store.quads_for_pattern(None, None, None, ox.NamedNode(G + "ontology"))
+             if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(BASE + "ont#")}
+    assert terms and terms <= {str(s) for s in graph.subjects()}
+    assert (rdflib.URIRef(BASE + "ont#implements"), rdflib.RDF.type, rdflib.OWL.ObjectProperty) in graph

@@ -49,6 +49,7 @@ from kg.serve.resource import (
     Description,
     describe,
     error_page,
+    hash_members,
     is_known,
     public_iri,
     resource_page,
@@ -78,6 +79,11 @@ class Service:
     def vocabulary(self) -> list[str]:
         """Computed on the first VoID request (a scan of the predicates), then kept: the store is read-only."""
         return vocabularies(self.store)
+
+    @cached_property
+    def hash_members(self) -> dict[str, list[str]]:
+        """Computed on the first description (a scan of the subjects), then kept."""
+        return hash_members(self.store)
 
     async def run(self, work: Callable[[float], T]) -> T:
         """`work(deadline)` in a worker thread, answered with 503 once timeout_s has passed."""
@@ -216,7 +222,8 @@ async def data(request: Request, path: str) -> Response:
     accept, override = request.headers.get("accept"), request.query_params.get("format")
 
     def work(deadline: float) -> Description:
-        return describe(service.store, _known_iri(service.store, path), service.inbound_limit)
+        iri = _known_iri(service.store, path)
+        return describe(service.store, iri, service.inbound_limit, service.hash_members.get(iri))
 
     try:
         found = await service.run(work)

@@ -2,8 +2,9 @@
 
 The description is Concise-Bounded-Description-like (docs/endpoint.md, "Dereferencing"): every
 distinct triple with the resource as subject (over all named graphs), blank-node objects followed
-to their own triples (only the ontology's OWL lists have any), the labels of the resources it points
-to, and the triples pointing at it, at most `inbound_limit` of them.
+to their own triples (only the ontology's OWL lists have any), the same for the hash IRIs it is the
+document of (…/ont serves …/ont#Task), the labels of the resources it points to, and the triples
+pointing at it, at most `inbound_limit` of them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Description:
     inbound: list[ox.Triple]  # object = the resource, sorted, cut at the limit
     inbound_total: int
     labels: list[ox.Triple]  # label triples of the resources on the other side
+    members: list[str]  # the hash IRIs {iri}#… it is the document of, described in outbound too
 
     @property
     def truncated(self) -> bool:
@@ -73,9 +75,21 @@ def is_known(store: ox.Store, node: ox.NamedNode) -> bool:
             or store.contains_named_graph(node))
 
 
-def describe(store: ox.Store, iri: str, inbound_limit: int = INBOUND_LIMIT) -> Description:
+def hash_members(store: ox.Store) -> dict[str, list[str]]:
+    """Document IRI -> the hash IRIs under BASE it serves (subjects only): one scan of the subjects."""
+    query = f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+                FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && CONTAINS(STR(?s), "#")) }}"""
+    members: dict[str, list[str]] = {}
+    for row in store.query(query):
+        members.setdefault(row["s"].value.partition("#")[0], []).append(row["s"].value)
+    return {document: sorted(iris) for document, iris in members.items()}
+
+
+def describe(store: ox.Store, iri: str, inbound_limit: int = INBOUND_LIMIT, members: list[str] | None = None
+             ) -> Description:
     node = ox.NamedNode(iri)
-    outbound = sorted(_closure(store, node), key=str)
+    members = members or []
+    outbound = sorted(_closure(store, [node, *map(ox.NamedNode, members)]), key=str)
     inbound_all = sorted(_distinct(store.quads_for_pattern(None, None, node)),
                          key=lambda t: (t.predicate.value, str(t.subject)))
     inbound = inbound_all[:inbound_limit]
@@ -83,7 +97,7 @@ def describe(store: ox.Store, iri: str, inbound_limit: int = INBOUND_LIMIT) -> D
     others.discard(node)
     labels = sorted((t for other in others if isinstance(other, ox.NamedNode) for t in label_triples(store, other)),
                     key=str)
-    return Description(iri, outbound, inbound, len(inbound_all), labels)
+    return Description(iri, outbound, inbound, len(inbound_all), labels, members)
 
 
 def label_triples(store: ox.Store, node: ox.NamedNode) -> set[ox.Triple]:
@@ -94,11 +108,11 @@ def _distinct(quads: Iterable[ox.Quad]) -> set[ox.Triple]:
     return {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
 
 
-def _closure(store: ox.Store, node: ox.NamedNode) -> set[ox.Triple]:
-    """The node's own triples plus those of the blank nodes reachable from it (CBD)."""
+def _closure(store: ox.Store, nodes: list[ox.NamedNode]) -> set[ox.Triple]:
+    """The nodes' own triples plus those of the blank nodes reachable from them (CBD)."""
     found: set[ox.Triple] = set()
-    pending: list[ox.NamedNode | ox.BlankNode] = [node]
-    seen = {node}
+    pending: list[ox.NamedNode | ox.BlankNode] = list(nodes)
+    seen: set[ox.NamedNode | ox.BlankNode] = set(nodes)
     while pending:
         for triple in _distinct(store.quads_for_pattern(pending.pop(), None, None)):
             found.add(triple)
@@ -121,7 +135,7 @@ small{{color:#666}}</style></head>
 <p>Also as {alternates} · <a href="{root}/sparql">SPARQL endpoint</a></p>
 {graph_link}<h2>Properties</h2>
 {outbound}
-<h2>Referenced by ({inbound_total})</h2>
+{members}<h2>Referenced by ({inbound_total})</h2>
 {inbound_note}{inbound}
 </body></html>
 """
@@ -145,6 +159,10 @@ def resource_page(description: Description, *, root: str, alternates: dict[str, 
         outbound=_table(("Property", "Value"),
                         ((_term(t.predicate, names, root), _term(t.object, names, root)) for t in description.outbound
                          if t.subject == ox.NamedNode(description.iri))),
+        members=(f"<h2>Defined here ({len(description.members)})</h2>\n"
+                 + _table(("Term", "IRI"), ((_term(ox.NamedNode(m), names, root), f"<code>{escape(m)}</code>")
+                                           for m in description.members)) + "\n"
+                 if description.members else ""),
         inbound_total=description.inbound_total,
         inbound_note=note,
         inbound=_table(("Resource", "Property"),
