@@ -119,6 +119,9 @@ def test_serve_answers_a_sparql_query_over_http(built):
         assert response.status_code == 200
         bindings = response.json()["results"]["bindings"]
         assert {b["symbol"]["value"] for b in bindings} >= {"37/KH-UBND", "146/KH-UBND", "60-CTr/TU"}
+        plan = httpx.get(f"{url}/eli/vn-can-tho/ubnd/kh/2025/37", follow_redirects=True, timeout=30)
+        assert plan.history[0].status_code == 303 and '"37/KH-UBND"' in plan.text
+        assert httpx.get(f"{url}/.well-known/void", timeout=30).status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=10)
