@@ -19,7 +19,7 @@ from urllib.parse import quote
 import anyio
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -129,6 +129,7 @@ def create_app(
     app.state.service = Service(store, max_rows, timeout_s, max_concurrent, inbound_limit)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    app.add_api_route("/", home, methods=["GET", "HEAD"])
     app.add_api_route("/sparql", sparql, methods=["GET", "POST"])
     app.add_api_route("/graph-store", graph_store, methods=["GET", "HEAD"])
     app.add_api_route("/health", health, methods=["GET"])
@@ -137,6 +138,11 @@ def create_app(
     # Not a catch-all route, which would shadow routes added later: the router's fallback instead.
     app.router.default = _dereference(app.router.default)
     return app
+
+
+async def home(request: Request) -> Response:
+    """The server's root names no resource of ours: send the visitor to the query form."""
+    return RedirectResponse(str(request.url_for("sparql")), status_code=303)
 
 
 async def sparql(request: Request) -> Response:
