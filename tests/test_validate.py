@@ -54,10 +54,12 @@ BROKEN = PREFIXES + """
       kg:method ex:m ; kg:confidence "0.5" ; kg:reviewStatus ex:accepted .
 }
 """
-TASK = "https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1/ii/1"
+DOCUMENT = "https://w3id.org/nq57kg/eli/vn-test/ubnd/kh/2025/1"
+TASK = DOCUMENT + "/ii/1"
 
 # Every constraint the translator supports, on shapes without sh:message (so the default message is
-# compared too), with sequence, inverse and repeated paths, and a class whose subclass is in the ontology.
+# compared too), with sequence, inverse and repeated paths, a class whose subclass is in the ontology,
+# and a target the ontology's own terms would match if it were validated with the data.
 EXTRA_SHAPES = PREFIXES + """
 ex:Extra a sh:NodeShape ; sh:targetClass kg:DocumentPart ;
   sh:property [ sh:path kg:text ; sh:pattern "^một nhiệm vụ$" ; sh:flags "i" ; sh:nodeKind sh:BlankNodeOrIRI ] ;
@@ -71,6 +73,8 @@ ex:Extra a sh:NodeShape ; sh:targetClass kg:DocumentPart ;
                 sh:in ( <https://w3id.org/nq57kg/concept/deadline-kind/continuous> ) ] .
 ex:Links a sh:NodeShape ; sh:targetObjectsOf kg:linkSource ;
   sh:property [ sh:path [ sh:zeroOrMorePath [ sh:inversePath kg:linkSource ] ] ; sh:class kg:ImplementationLink ] .
+ex:Labelled a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ;  # the ontology's terms have labels too
+  sh:property [ sh:path rdfs:comment ; sh:minCount 1 ] .
 ex:Values a sh:NodeShape ; sh:targetSubjectsOf schema:value ;
   sh:property [ sh:path schema:value ; sh:minExclusive 30.0 ; sh:maxInclusive 34 ] ;
   sh:property [ sh:path [ sh:inversePath kg:targetValue ] ; sh:class kg:TargetStatement ; sh:maxCount 0 ] .
@@ -122,6 +126,7 @@ def test_engines_agree_on_every_supported_construct(broken):
     shapes = Graph().parse(data=EXTRA_SHAPES, format="turtle")
     reference, sparql = both(broken, shapes)
     assert len({r.component for r in reference.results}) == 9  # every supported component fires
+    assert {r.focus for r in reference.results if r.path.endswith("#comment>")} == {DOCUMENT}
     assert sorted(sparql.results) == sorted(reference.results)
 
 
