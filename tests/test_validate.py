@@ -62,7 +62,7 @@ TASK = DOCUMENT + "/ii/1"
 # and a target the ontology's own terms would match if it were validated with the data.
 EXTRA_SHAPES = PREFIXES + """
 ex:Extra a sh:NodeShape ; sh:targetClass kg:DocumentPart ;
-  sh:property [ sh:path kg:text ; sh:pattern "^một nhiệm vụ$" ; sh:flags "i" ; sh:nodeKind sh:BlankNodeOrIRI ] ;
+  sh:property [ sh:path kg:text ; sh:pattern "^một\\\\s+nhiệm vụ$" ; sh:flags "i" ; sh:nodeKind sh:BlankNodeOrIRI ] ;
   sh:property [ sh:path eli:is_part_of ; sh:class kg:DocumentPart ; sh:nodeKind sh:IRI ] ;
   sh:property [ sh:path ( kg:deadline time:inXSDgYear ) ; sh:maxExclusive "2026"^^xsd:gYear ;
                 sh:severity sh:Info ] ;
