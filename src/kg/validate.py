@@ -206,8 +206,9 @@ def run_sparql(store: ox.Store, shapes: Graph, ontology: Graph) -> Validation:
         severity = SEVERITY_NAMES.get(check.severity, "info")
         answer = run_query(store, check.query, max_rows=10**9, default_graphs=[])
         column = {name: i for i, name in enumerate(answer.variables)}
-        for row in answer.rows:  # one per focus node, or per offending value (whose lexical forms pyoxigraph
-            # canonicalises, e.g. 35.0 -> 35, so results do not carry them)
+        # a row per focus node, or per offending value; results do not carry the value, whose
+        # lexical form pyoxigraph canonicalises (35.0 -> 35) where rdflib keeps it
+        for row in answer.rows:
             results.append(Result(row[column["g"]].value, _text(_from_oxigraph(row[column["focus"]])), check.path,
                                   component, severity, check.message))
     candidates: dict[str, list[tuple[str, str]]] = {}
