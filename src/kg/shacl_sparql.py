@@ -13,7 +13,7 @@ pySHACL does with the ontology passed as `ont_graph`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -78,25 +78,26 @@ def shape_name(shapes: Graph, shape: Node) -> str:
     parent = shapes.value(None, SH.property, shape)
     path = shapes.value(shape, SH.path)
     where = shape_name(shapes, parent) if parent is not None else "a blank-node shape"
-    return f"{where} (property {path_text(shapes, path) if path is not None else 'without sh:path'})"
+    shown = path_text(shapes, path, shapes.namespace_manager.normalizeUri) if path is not None else "without sh:path"
+    return f"{where} (property {shown})"
 
 
-def path_text(shapes: Graph, path: Node) -> str:
-    """A SHACL property path as a SPARQL property path."""
+def path_text(shapes: Graph, path: Node, iri: Callable[[URIRef], str] = term) -> str:
+    """A SHACL property path as a SPARQL property path (IRIs written by `iri`: prefixed for people)."""
     if isinstance(path, URIRef):
-        return term(path)
+        return iri(path)
     if (path, RDF.first, None) in shapes:
-        return "(" + "/".join(path_text(shapes, step) for step in Collection(shapes, path)) + ")"
+        return "(" + "/".join(path_text(shapes, step, iri) for step in Collection(shapes, path)) + ")"
     alternatives = shapes.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "(" + "|".join(path_text(shapes, step) for step in Collection(shapes, alternatives)) + ")"
+        return "(" + "|".join(path_text(shapes, step, iri) for step in Collection(shapes, alternatives)) + ")"
     for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = shapes.value(path, predicate)
         if inner is not None:
-            return f"({path_text(shapes, inner)}){suffix}"
+            return f"({path_text(shapes, inner, iri)}){suffix}"
     inner = shapes.value(path, SH.inversePath)
     if inner is not None:
-        return f"^({path_text(shapes, inner)})"
+        return f"^({path_text(shapes, inner, iri)})"
     raise UnsupportedShape(f"unsupported sh:path construct {sorted(shapes.predicate_objects(path))}")
 
 
