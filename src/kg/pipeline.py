@@ -17,7 +17,7 @@ from kg.extract import extract_document
 from kg.graph import ids
 from kg.graph.build import document_graph
 from kg.graph.io import bind_prefixes, serialize_quads, sorted_nquads, write_atomic
-from kg.graph.links import citation_links_graph, directive_index, target_index, target_links_graph, task_links_graph
+from kg.graph.links import citation_links_graph, directive_index, implementation_links_graph, target_index
 from kg.graph.reference import reference_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
@@ -123,8 +123,7 @@ def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
         graph.add((name, PROV.wasGeneratedBy, run))
         graph.add((name, KG.sha256, Literal(document.source.sha256)))
         own_links = links.get(document.source.source_id, [])
-        task_links_graph(link_graph, accepted, document, own_links, index, run)
-        target_links_graph(link_graph, accepted, document, own_links, targets, run)
+        implementation_links_graph(link_graph, accepted, document, own_links, index, targets, run)
         citation_links_graph(link_graph, document, run)
         summaries.append(summarise(document, str(doc), len(graph), own_links))
     _copy_into(dataset, "reference", reference_graph(layer))

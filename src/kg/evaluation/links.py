@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from kg.evaluation import Tally, ratio
 from kg.link.links import Ranker, link_document, linkable_tasks
 from kg.link.rank import Layer, rank_combined, rank_plain_tfidf
 from kg.model import Document, Link, Span, Task
@@ -66,7 +67,7 @@ def find_task(document: Document, tasks: list[Task], quote: str) -> Task | None:
 
 
 @dataclass
-class Counts:
+class Counts(Tally):
     group_total: int = 0
     group_at1: int = 0
     group_at3: int = 0
@@ -81,14 +82,7 @@ class Counts:
     group_accepted_right: int = 0
     unmatched: list[str] = field(default_factory=list)  # quotes no task holds
 
-    def add(self, other: Counts) -> None:
-        for name, value in vars(other).items():
-            setattr(self, name, getattr(self, name) + value)
-
     def rates(self) -> dict[str, float | None]:
-        def ratio(a: int, b: int) -> float | None:
-            return round(a / b, 3) if b else None
-
         return {
             "group@1": ratio(self.group_at1, self.group_total),
             "group@3": ratio(self.group_at3, self.group_total),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.central.layer import CentralLayer
+from kg.evaluation import Tally, ratio
 from kg.evaluation.links import find_holding
 from kg.link.targets import TargetLinker, Thresholds, link_targets
 from kg.model import Document, Link, Target
@@ -61,7 +62,7 @@ def merge_fused(labels: list[TargetLabel]) -> TargetLabel:
 
 
 @dataclass
-class Counts:
+class Counts(Tally):
     labels: int = 0
     unmatched: int = 0  # quotes no extracted target holds
     fused: int = 0  # labels sharing a target with an earlier label
@@ -75,14 +76,7 @@ class Counts:
     pairs_found: int = 0  # … recovered by an accepted link
     errors: list[str] = field(default_factory=list)
 
-    def add(self, other: Counts) -> None:
-        for name, value in vars(other).items():
-            setattr(self, name, getattr(self, name) + value)
-
     def rates(self) -> dict[str, float | None]:
-        def ratio(a: int, b: int) -> float | None:
-            return round(a / b, 3) if b else None
-
         return {"indicator@1": ratio(self.indicator_at1, self.indicator_total),
                 "echoes03@1": ratio(self.echo_at1, self.echo_total),
                 "accepted precision": ratio(self.accepted_right, self.accepted),

@@ -61,36 +61,20 @@ def add_link(graph: Graph, accepted: Graph, source: URIRef, target: URIRef, link
     return node
 
 
-def task_links_graph(graph: Graph, accepted: Graph, document: Document, links: list[Link],
-                     index: dict[str, URIRef], run: URIRef) -> int:
-    """Add the document's task links; returns how many targets were unknown (and skipped)."""
+def implementation_links_graph(graph: Graph, accepted: Graph, document: Document, links: list[Link],
+                               directives: dict[str, URIRef], targets: dict[str, URIRef], run: URIRef) -> int:
+    """Add the document's task links (to central directives) and target links (to indicators and
+    national targets); returns how many link targets were unknown (and skipped)."""
     doc = document_iri_of(document)
     unknown = 0
     for link in links:
-        if link.link_type in TARGET_LINK_TYPES:
-            continue
-        target = index.get(link.target)
+        from_target = link.link_type in TARGET_LINK_TYPES
+        target = (targets if from_target else directives).get(link.target)
         if target is None:
             unknown += 1
             continue
-        source = URIRef(ids.part_iri(str(doc), link.source_local_id))
-        add_link(graph, accepted, source, target, link, doc, run)
-    return unknown
-
-
-def target_links_graph(graph: Graph, accepted: Graph, document: Document, links: list[Link],
-                       index: dict[str, URIRef], run: URIRef) -> int:
-    """Add the document's target links; returns how many targets were unknown (and skipped)."""
-    doc = document_iri_of(document)
-    unknown = 0
-    for link in links:
-        if link.link_type not in TARGET_LINK_TYPES:
-            continue
-        target = index.get(link.target)
-        if target is None:
-            unknown += 1
-            continue
-        add_link(graph, accepted, URIRef(ids.target_iri(str(doc), link.source_local_id)), target, link, doc, run)
+        source_iri = ids.target_iri if from_target else ids.part_iri
+        add_link(graph, accepted, URIRef(source_iri(str(doc), link.source_local_id)), target, link, doc, run)
     return unknown
 
 
