@@ -279,3 +279,21 @@ def test_readme_typical_session_query_runs(built, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows and any(r["province"] == "vn-can-tho" for r in rows)
+
+
+def test_coverage_gaps_flag_the_03_tasks_that_name_localities(store: ox.Store) -> None:
+    rows = run(store, "coverage-gaps", place=f"<{BASE}place/vn-can-tho>")
+    tasks = [r for r in rows if r["kind"] == "03-task"]
+
+    def names_localities(task: str, role: str) -> bool:
+        agencies = objects(store, task, ONT + role)
+        labels = {label for agency in agencies for label in objects(store, agency, SKOS + "prefLabel")}
+        return any(re.search("địa phương|tỉnh|thành phố trực thuộc", label, re.IGNORECASE) for label in labels)
+
+    for row in tasks:
+        expected = ("lead" if names_localities(row["directive"], "leadAgency")
+                    else "cooperating" if names_localities(row["directive"], "cooperatingAgency") else "")
+        assert row["localities"] == expected, row["number"]
+    # PL2.2 is led by VTV, VOV, TTXVN and the localities; PL2.8 only by ministries
+    flags = {r["number"]: r["localities"] for r in tasks}
+    assert flags.get("2") == "lead" and flags.get("8") == ""

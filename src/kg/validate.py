@@ -58,6 +58,7 @@ class ProvinceGaps:
     province: str
     groups57: list[str]  # notations of the 57-NQ/TW task groups no accepted link reaches
     tasks03: list[str]  # numbers of the 03/NQ-CP Phụ lục II tasks no accepted link reaches
+    tasks03_for_localities: list[str]  # … of those, the ones that name localities as lead or cooperating
 
 
 def load_shapes(shapes_dir: Path) -> Graph:
@@ -242,9 +243,14 @@ def coverage_gaps(store: ox.Store, query_path: Path = config.QUERIES_DIR / "cove
     gaps: dict[str, ProvinceGaps] = {}
     for row in result.rows:  # the query orders rows by province, kind and number
         province = row[column["province"]].value
-        entry = gaps.setdefault(province, ProvinceGaps(province, [], []))
-        kind_list = entry.groups57 if row[column["kind"]].value == "57-group" else entry.tasks03
-        kind_list.append(row[column["number"]].value)
+        entry = gaps.setdefault(province, ProvinceGaps(province, [], [], []))
+        number = row[column["number"]].value
+        if row[column["kind"]].value == "57-group":
+            entry.groups57.append(number)
+            continue
+        entry.tasks03.append(number)
+        if row[column["localities"]] is not None and row[column["localities"]].value:
+            entry.tasks03_for_localities.append(number)
     return list(gaps.values())
 
 
@@ -266,4 +272,6 @@ def format_gaps(gaps: list[ProvinceGaps]) -> str:
     for gap in gaps:
         lines.append(f"  {gap.province:{width}}  57-NQ/TW groups ({len(gap.groups57)}): {_ranges(gap.groups57)}")
         lines.append(f"  {'':{width}}  03/NQ-CP Phụ lục II tasks ({len(gap.tasks03)}): {_ranges(gap.tasks03)}")
+        lines.append(f"  {'':{width}}    of which name localities as lead or cooperating "
+                     f"({len(gap.tasks03_for_localities)}): {_ranges(gap.tasks03_for_localities)}")
     return "\n".join(lines)
