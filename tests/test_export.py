@@ -94,3 +94,10 @@ def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="graphml"):
         export_graph([FIXTURE], "dot", tmp_path / "graph.dot")
+
+
+def test_places_of_the_built_graph_are_place_nodes(built) -> None:
+    out, _ = built
+    exported = to_networkx(load_store([out / "graph.trig"]))
+    place = exported.nodes[B + "place/vn-dak-lak"]
+    assert place["kind"] == "place" and place["label"] == "Đắk Lắk"

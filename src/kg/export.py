@@ -41,6 +41,7 @@ NODE_KINDS: tuple[tuple[str, str], ...] = (
     (ORG + "Organization", "agency"),
     (ORG + "FormalOrganization", "agency"),
     (ORG + "OrganizationalUnit", "agency"),
+    (KG + "Place", "place"),
     (ELI + "AdministrativeArea", "place"),
     (SKOS + "Concept", "concept"),
 )
