@@ -198,6 +198,8 @@ def test_agency_roles_in_task_text(text, expected):
      ["Bộ Lao động - Thương binh và Xã hội", "Thanh tra Chính phủ", "các bộ, ngành", "địa phương"]),
     ("Sở Khoa học và Công nghệ và các cơ quan, đơn vị, địa phương liên quan",
      ["Sở Khoa học và Công nghệ", "các cơ quan, đơn vị, địa phương liên quan"]),
+    ("Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ", ["Bộ Thông tin và Truyền thông", "Bộ Khoa học và Công nghệ"]),
+    ("Văn phòng Bộ Khoa học và Công nghệ; Bộ Công an", ["Văn phòng Bộ Khoa học và Công nghệ", "Bộ Công an"]),
 ])
 def test_split_agency_list(cell, names):
     from kg.extract.agencies import split_agency_list

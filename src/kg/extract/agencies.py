@@ -57,6 +57,7 @@ _FOLDED_HEAD = re.compile(fold(_AGENCY_HEAD.pattern))
 # a comma starts a new agency before a name or 'các'; 'bộ, ngành, địa phương' and 'sở, ban, ngành,
 # địa phương' are two collectives (sectors and local governments)
 _SPLIT_COMMA = re.compile(rf",\s*(?=(?:[{UPPER}]|c[áa]c\s))|(?<=ng[àa]nh),\s+(?=[đd][ịi]a ph[ưu][ơo]ng\b)")
+_NEXT_MINISTRY = re.compile(rf"\s+(?=Bộ\s+[{UPPER}])")
 _SPLIT_AND = re.compile(
     r"\s+va\s+(?=(?:c[a-z]?ac|so|ban|uy ban|ubnd|hoi dong|hdnd|van phong|cong an|bo chi huy|vien|truong|hoi|doan|"
     r"mat tran|cuc|chi cuc|trung tam|dang uy|thanh uy|tinh uy|dia phuong|don vi|co quan)\b)"
@@ -153,7 +154,7 @@ def split_agency_list(text: str) -> list[str]:
     pieces: list[str] = []
     for a, b in zip(cuts[::2], cuts[1::2]):
         for chunk in re.split(r"\s*[;:]\s*", protected[a:b]):
-            pieces.extend(_SPLIT_COMMA.split(chunk))
+            pieces.extend(name for piece in _SPLIT_COMMA.split(chunk) for name in _split_ministries(piece))
     out: list[str] = []
     for piece in pieces:
         piece = _restore(piece, found).strip(" .;,")
@@ -162,6 +163,12 @@ def split_agency_list(text: str) -> list[str]:
         elif piece:
             out.append(piece)
     return out
+
+
+def _split_ministries(name: str) -> list[str]:
+    """'Bộ A Bộ B' -> ['Bộ A', 'Bộ B']: a ministry's name never holds another ministry, so a second
+    'Bộ <Name>' is a separator lost (a cut table cell)."""
+    return _NEXT_MINISTRY.split(name) if name.lstrip().startswith("Bộ ") else [name]
 
 
 def _is_bare_kind(word: str) -> bool:
