@@ -148,7 +148,7 @@ def test_trace_of_a_57_group_lists_its_serving_tasks(store: ox.Store) -> None:
 
 
 def test_implementation_chain_reaches_57_through_71_and_shows_unloaded_documents(store: ox.Store) -> None:
-    rows = run(store, "implementation-chain", province=f"<{BASE}place/vn-dak-lak>")
+    rows = run(store, "implementation-chain", place=f"<{BASE}place/vn-dak-lak>")
     edges = {(r["from"].removeprefix(BASE + "eli/"), r["relation"], r["to"].removeprefix(BASE + "eli/")): r for r in rows}
     plan = "vn-dak-lak/ubnd/kh/2025/146"
     party_programme = edges[(plan, "implements", "vn-dak-lak/tu/ctr/2025/61")]
@@ -159,7 +159,7 @@ def test_implementation_chain_reaches_57_through_71_and_shows_unloaded_documents
     assert ("vn/cp/nq/2025/03/ctr", "implements", "vn/tw/nq/2024/57") in edges
     for (source, relation, target) in edges:  # every edge is a triple of the graph
         assert BASE + "eli/" + target in objects(store, BASE + "eli/" + source, ONT + relation)
-    assert {r["provinceName"] for r in rows} == {"vn-dak-lak"}
+    assert {(r["province"], r["provinceName"]) for r in rows} == {("vn-dak-lak", "Đắk Lắk")}
 
 
 def test_coverage_by_province_matches_the_links(store: ox.Store) -> None:
@@ -297,3 +297,12 @@ def test_coverage_gaps_flag_the_03_tasks_that_name_localities(store: ox.Store) -
     # PL2.2 is led by VTV, VOV, TTXVN and the localities; PL2.8 only by ministries
     flags = {r["number"]: r["localities"] for r in tasks}
     assert flags.get("2") == "lead" and flags.get("8") == ""
+
+
+@pytest.mark.parametrize("name", ["coverage-by-province", "coverage-gaps", "agency-load", "targets-compared", "deadlines",
+                                  "implementation-chain"])
+def test_provinces_come_with_their_names(store: ox.Store, name: str) -> None:
+    names = {"vn": "Việt Nam", "vn-can-tho": "Cần Thơ", "vn-da-nang": "Đà Nẵng", "vn-dak-lak": "Đắk Lắk",
+             "vn-quang-nam": "Quảng Nam"}
+    rows = [r for r in run(store, name) if r["province"]]
+    assert rows and all(r["provinceName"] == names[r["province"]] for r in rows)
