@@ -83,6 +83,24 @@ def test_query_runs_a_query_file_over_the_built_graph(built, tmp_path):
     assert int(rows["37/KH-UBND"]) >= 90 and int(rows["60-CTr/TU"]) >= 40
 
 
+def test_query_errors_name_the_file_and_the_problem(built, tmp_path):
+    out, _ = built
+    bad_query = tmp_path / "bad.rq"
+    bad_query.write_text("SELEC ?x WHERE { ?x ?p ?o }", encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", str(bad_query), "--graph", str(out / "graph.trig")])
+    assert result.exit_code == 1 and f"{bad_query}: SPARQL" in result.output
+    binary = tmp_path / "binary.rq"
+    binary.write_bytes(b"\xff\xfe\x00")
+    result = CliRunner().invoke(main, ["query", str(binary), "--graph", str(out / "graph.trig")])
+    assert result.exit_code == 1 and str(binary) in result.output and "utf-8" in result.output
+    bad_graph = tmp_path / "bad.ttl"
+    bad_graph.write_text("garbage <<", encoding="utf-8")
+    good_query = tmp_path / "good.rq"
+    good_query.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1", encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", str(good_query), "--graph", str(bad_graph)])
+    assert result.exit_code == 1 and f"{bad_graph}: cannot load" in result.output and "Traceback" not in result.output
+
+
 def test_export_graphml_reads_back_in_networkx(built, tmp_path):
     out, _ = built
     target = tmp_path / "graph.graphml"

@@ -260,9 +260,15 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
     from kg.query import DEFAULT_FORMAT, QueryError, format_named, load_store, run_query, serialize
 
     try:
-        result = run_query(load_store(graph_paths), query_file.read_text(encoding="utf-8"), max_rows=max_rows)
-    except (QueryError, ValueError) as error:
+        store = load_store(graph_paths)
+    except ValueError as error:  # the message names the graph file
         raise click.ClickException(str(error)) from error
+    try:
+        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows)
+    except QueryError as error:
+        raise click.ClickException(f"{query_file}: SPARQL {error}") from error
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{query_file}: {error}") from error
     chosen = format_named(fmt or DEFAULT_FORMAT[result.kind], result.kind)
     if chosen is None:
         raise click.BadParameter(f"{fmt!r} does not apply to {result.kind.upper()} results", param_hint="--format")
