@@ -83,7 +83,7 @@ def test_query_runs_a_query_file_over_the_built_graph(built, tmp_path):
     assert int(rows["37/KH-UBND"]) >= 90 and int(rows["60-CTr/TU"]) >= 40
 
 
-def test_query_errors_name_the_file_and_the_problem(built, tmp_path):
+def test_bad_query_or_graph_files_are_errors_naming_the_file(built, tmp_path):
     out, _ = built
     bad_query = tmp_path / "bad.rq"
     bad_query.write_text("SELEC ?x WHERE { ?x ?p ?o }", encoding="utf-8")
@@ -99,6 +99,9 @@ def test_query_errors_name_the_file_and_the_problem(built, tmp_path):
     good_query.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1", encoding="utf-8")
     result = CliRunner().invoke(main, ["query", str(good_query), "--graph", str(bad_graph)])
     assert result.exit_code == 1 and f"{bad_graph}: cannot load" in result.output and "Traceback" not in result.output
+    for command in (["export", "--format", "graphml", "-o", str(tmp_path / "g.graphml")], ["serve", "--port", "1"]):
+        result = CliRunner().invoke(main, [*command, "--graph", str(bad_graph)])
+        assert result.exit_code == 1 and f"{bad_graph}: cannot load" in result.output, command
 
 
 def test_export_graphml_reads_back_in_networkx(built, tmp_path):

@@ -243,6 +243,16 @@ def links_import(review_file: Path, data_dir: Path) -> None:
     click.echo(f"imported {count} decisions into {decisions_path(data_dir)}")
 
 
+def _load_graphs(graph_paths: tuple[Path, ...]):
+    """The RDF files in one store; a file that does not parse is an error naming it."""
+    from kg.query import load_store
+
+    try:
+        return load_store(graph_paths)
+    except ValueError as error:  # the message names the file and the parser's complaint
+        raise click.ClickException(str(error)) from error
+
+
 _GRAPH_OPTION = click.option(
     "--graph", "graph_paths", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=[config.BUILD_DIR / "graph.trig"], show_default=True,
@@ -257,12 +267,9 @@ _GRAPH_OPTION = click.option(
 @_GRAPH_OPTION
 def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...]) -> None:
     """Run the SPARQL query in QUERY_FILE over the union of the named graphs."""
-    from kg.query import DEFAULT_FORMAT, QueryError, format_named, load_store, run_query, serialize
+    from kg.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
 
-    try:
-        store = load_store(graph_paths)
-    except ValueError as error:  # the message names the graph file
-        raise click.ClickException(str(error)) from error
+    store = _load_graphs(graph_paths)
     try:
         result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows)
     except QueryError as error:
@@ -289,7 +296,7 @@ def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tu
 
     from kg.serve import create_app
 
-    uvicorn.run(create_app(graph_paths, max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
+    uvicorn.run(create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
 
 
 @main.command()
@@ -302,7 +309,7 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
     from kg.export import EXPORT_FORMATS, export_graph
 
     out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
-    click.echo(f"wrote {export_graph(graph_paths, fmt, out)}")
+    click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
 
 
 if __name__ == "__main__":

@@ -202,11 +202,11 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 )}
 
 
-def export_graph(paths: Iterable[str | Path], fmt: str, out_path: str | Path) -> Path:
-    """Load the RDF files and write them in export format `fmt` to `out_path`."""
+def export_graph(source: ox.Store | Iterable[str | Path], fmt: str, out_path: str | Path) -> Path:
+    """Write a loaded store, or the RDF files given, in export format `fmt` to `out_path`."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    EXPORT_FORMATS[fmt].write(load_store(paths), out)
+    EXPORT_FORMATS[fmt].write(source if isinstance(source, ox.Store) else load_store(source), out)
     return out
