@@ -40,6 +40,19 @@ def test_build_without_sources_is_a_usage_error(tmp_path):
     assert "sources is not a folder" in result.output
 
 
+def test_a_folder_of_new_plans_needs_only_sources(tmp_path):
+    sources = tmp_path / "plans" / "sources"
+    sources.mkdir(parents=True)
+    text = (config.DATA_DIR / "sources" / "dak-lak_ubnd_kh-146.txt").read_text(encoding="utf-8")
+    (sources / "plan.txt").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "plans"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "146/KH-UBND" in result.output and "1 documents, 0 unreadable" in result.output
+    (sources / "manifest.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "plans"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "manifest.json: not valid JSON" in result.output
+
+
 def test_validate_reports_per_document_and_exits_by_severity(built):
     out, _ = built
     result = CliRunner().invoke(main, ["validate", "--graph", str(out / "graph.trig"), "--format", "json"])

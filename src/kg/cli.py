@@ -30,22 +30,36 @@ def _progress(label: str):
 
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
-              show_default=True, help="Folder with sources/ (local documents) and reference/ (central layer).")
+              show_default=True, help="Folder with sources/ (local documents) and, optionally, reference/ (central layer) and reviews/.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.BUILD_DIR,
               show_default=True, help="Folder for graph.trig, graph.ttl and graph.nq (overwritten atomically).")
-def build(data_dir: Path, out_dir: Path) -> None:
+@click.option("--reference", "reference_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Folder of the central layer (central.json). Default: DATA/reference if it "
+              "exists, else the project's data/reference, so a folder of new plans needs only sources/.")
+def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
     """Build the graph from the documents in DATA and print what each document gave."""
     from kg.pipeline import build as run_build
 
     if not (data_dir / "sources").is_dir():
         raise click.UsageError(f"{data_dir / 'sources'} is not a folder: nothing to build from")
-    if not (data_dir / "reference" / "central.json").is_file():
-        raise click.UsageError(f"{data_dir / 'reference' / 'central.json'} is missing: "
+    reference_dir = reference_dir or _default_reference(data_dir)
+    if not (reference_dir / "central.json").is_file():
+        raise click.UsageError(f"{reference_dir / 'central.json'} is missing: "
                                "run `kg reference --corpus PATH` to derive the central layer")
-    report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"))
+    try:
+        report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"),
+                           reference_dir=reference_dir)
+    except ValueError as error:  # a manifest or reviews file that cannot be read; the message names it
+        raise click.ClickException(str(error)) from error
     _print_report(report)
     if not report.documents:
         raise click.ClickException("no document could be read")
+
+
+def _default_reference(data_dir: Path) -> Path:
+    """DATA/reference when the data folder has one, else the project's committed central layer."""
+    own = data_dir / "reference"
+    return own if own.is_dir() else config.DATA_DIR / "reference"
 
 
 def _print_report(report) -> None:

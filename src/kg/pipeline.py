@@ -167,9 +167,11 @@ def write_outputs(dataset: Dataset, out_dir: Path) -> dict[str, str]:
 
 
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
-          progress: Callable[[Iterable], Iterable] = lambda x: x) -> BuildReport:
+          progress: Callable[[Iterable], Iterable] = lambda x: x, reference_dir: Path | None = None) -> BuildReport:
+    """Sources of data_dir → graph files in out_dir; the central layer from reference_dir
+    (default data_dir/reference)."""
     started = time.perf_counter()
-    layer = load_reference(data_dir / "reference")
+    layer = load_reference(reference_dir or data_dir / "reference")
     documents, errors = extract_all(data_dir / "sources", progress)
     complete_citations(documents, (d.ref for d in layer.documents))
     links = link_all(documents, layer, data_dir)
