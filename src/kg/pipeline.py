@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -17,11 +18,17 @@ from kg.extract import extract_document
 from kg.graph import ids
 from kg.graph.build import document_graph
 from kg.graph.io import bind_prefixes, serialize_quads, sorted_nquads, write_atomic
-from kg.graph.links import citation_links_graph, directive_index, implementation_links_graph, target_index
+from kg.graph.links import (
+    citation_links_graph,
+    directive_index,
+    implementation_links_graph,
+    target_index,
+)
 from kg.graph.reference import reference_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
+from kg.link.rank import CentralIndex, rank_combined
 from kg.link.review import apply_decisions, decisions_path, load_decisions
 from kg.link.targets import TargetLinker, assign_indicators, link_targets
 from kg.model import Document, Link
@@ -84,11 +91,12 @@ def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path) -> 
     """Every document's task and target links, with the researchers' reviewed decisions
     (data/reviews) applied; each target takes the indicator of its accepted 'measures' link."""
     decisions = load_decisions(decisions_path(data_dir))
-    linker = TargetLinker(layer)
+    # the central side of both linkers is prepared once per build, not once per document
+    ranker, linker = partial(rank_combined, index=CentralIndex(layer)), TargetLinker(layer)
     links = {}
     for document in documents:
         links[document.source.source_id] = apply_decisions(
-            link_document(document, layer) + link_targets(document, linker), decisions)
+            link_document(document, layer, ranker) + link_targets(document, linker), decisions)
         assign_indicators(document, links[document.source.source_id])
     return links
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -60,11 +61,39 @@ def central_tasks(layer: Layer) -> list[CentralDirective]:
     return [d for d in layer.directives if d.kind == "task" and d.local_id.startswith("PL2.")]
 
 
-def _similarity(vectorizer, local: list[str], central: list[str]) -> np.ndarray:
-    """Cosine similarity, the vocabulary and IDF fitted on the central side only so that the
-    scores do not depend on which local documents are linked together."""
-    matrix = vectorizer.fit_transform(central)
-    return cosine_similarity(vectorizer.transform(local), matrix)
+_VECTORIZERS = {"syllables": syllable_vectorizer, "chars": char_vectorizer, "plain": plain_vectorizer}
+
+
+class CentralIndex:
+    """The central side of the task linker, prepared once per layer and reused for every document
+    of a build: the 03 tasks, their clauses, the 57 group titles, the vocabulary of the central
+    texts, and each vectorizer fitted on them (fitted on first use). Fitting on the central side
+    only keeps the scores independent of which local documents are linked together."""
+
+    def __init__(self, layer: Layer):
+        self.layer = layer
+        self.directives = central_tasks(layer)
+        self.ids = [d.local_id for d in self.directives]
+        self.pieces = [clauses(d.text) for d in self.directives]
+        self.corpora = {
+            "whole": [d.text for d in self.directives],
+            "clauses": [p for parts in self.pieces for p in parts],
+            "titles": [g.title for g in layer.groups],
+        }
+        self._fitted: dict[tuple[str, str], tuple] = {}
+
+    @cached_property
+    def known(self) -> frozenset[str]:
+        """The folded syllables of all central directives and group titles."""
+        return vocabulary([d.text for d in self.layer.directives] + [g.title for g in self.layer.groups])
+
+    def similarity(self, features: str, corpus: str, local: list[str]) -> np.ndarray:
+        """Cosine similarity (local texts x central texts of `corpus`) in the `features` space."""
+        if (features, corpus) not in self._fitted:
+            vectorizer = _VECTORIZERS[features]()
+            self._fitted[features, corpus] = vectorizer, vectorizer.fit_transform(self.corpora[corpus])
+        vectorizer, matrix = self._fitted[features, corpus]
+        return cosine_similarity(vectorizer.transform(local), matrix)
 
 
 def _order(scores: np.ndarray, ids: list) -> list[tuple]:
@@ -74,10 +103,10 @@ def _order(scores: np.ndarray, ids: list) -> list[tuple]:
 
 def rank_plain_tfidf(tasks: list[Task], layer: Layer) -> list[Ranking]:
     """Baseline: default TF-IDF on the text as written; the group is that of the best task."""
-    directives = central_tasks(layer)
-    sims = _similarity(plain_vectorizer(), [t.text for t in tasks], [d.text for d in directives])
-    ids = [d.local_id for d in directives]
-    group_of = _groups_of(directives)
+    index = CentralIndex(layer)
+    sims = index.similarity("plain", "whole", [t.text for t in tasks])
+    ids = index.ids
+    group_of = _groups_of(index.directives)
     rankings = []
     for row in sims:
         ordered = _order(row, ids)
@@ -123,24 +152,24 @@ def looks_ocr(local: list[str], known: frozenset[str]) -> bool:
     return float(np.median([unknown_share(t, known) for t in local])) > OCR_UNKNOWN or marked_share(local) < MIN_MARKED
 
 
-def lexical_similarity(local: list[str], central: list[str], weights: Weights, clean: bool = False) -> np.ndarray:
+def lexical_similarity(local: list[str], index: CentralIndex, corpus: str, weights: Weights,
+                       clean: bool = False) -> np.ndarray:
     """Folded syllables and character n-grams; on clean text also the words as written, whose
     diacritics tell apart syllables that folding merges (OCR text has lost them)."""
-    syllables = _similarity(syllable_vectorizer(), local, central)
-    chars = _similarity(char_vectorizer(), local, central)
+    syllables = index.similarity("syllables", corpus, local)
+    chars = index.similarity("chars", corpus, local)
     folded = (1 - weights.char) * syllables + weights.char * chars
     if not clean:
         return folded
-    return (folded + weights.written * _similarity(plain_vectorizer(), local, central)) / (1 + weights.written)
+    return (folded + weights.written * index.similarity("plain", corpus, local)) / (1 + weights.written)
 
 
-def clause_similarity(local: list[str], central: list[str], weights: Weights, clean: bool = False) -> np.ndarray:
+def clause_similarity(local: list[str], index: CentralIndex, weights: Weights, clean: bool = False) -> np.ndarray:
     """Similarity to each directive's best clause: a local task often localises one clause of a
     long 03 task, which the whole-text cosine dilutes."""
-    pieces = [clauses(text) for text in central]
-    sims = lexical_similarity(local, [p for parts in pieces for p in parts], weights, clean)
-    ends = np.cumsum([len(parts) for parts in pieces])
-    return np.stack([sims[:, end - len(parts) : end].max(axis=1) for parts, end in zip(pieces, ends)], axis=1)
+    sims = lexical_similarity(local, index, "clauses", weights, clean)
+    ends = np.cumsum([len(parts) for parts in index.pieces])
+    return np.stack([sims[:, end - len(parts) : end].max(axis=1) for parts, end in zip(index.pieces, ends)], axis=1)
 
 
 def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
@@ -148,20 +177,19 @@ def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def group_scores(tasks: list[Task], layer: Layer, lexical: np.ndarray, weights: Weights) -> np.ndarray:
+def group_scores(tasks: list[Task], index: CentralIndex, lexical: np.ndarray, weights: Weights) -> np.ndarray:
     """Votes for each 57 group (tasks x groups): the task's own content (its best match in each
     group), the content of its siblings under the same heading (plans list a group's tasks
     together even where the heading itself is lost), and the heading text against the titles."""
-    directives = central_tasks(layer)
-    numbers = [g.number for g in layer.groups]
-    members = [np.array([d.group == n for d in directives]) for n in numbers]
+    numbers = [g.number for g in index.layer.groups]
+    members = [np.array([d.group == n for d in index.directives]) for n in numbers]
     content = np.stack([lexical[:, m].max(axis=1) for m in members], axis=1)
     pooled = np.zeros_like(content)
     for path in {t.group_path for t in tasks}:
         rows = [i for i, t in enumerate(tasks) if t.group_path == path]
         pooled[rows] = content[rows].mean(axis=0)
     headings = [t.group_heading for t in tasks]
-    heading = _similarity(char_vectorizer(), headings, [g.title for g in layer.groups])
+    heading = index.similarity("chars", "titles", headings)
     heading[[not h.strip() for h in headings]] = 0.0
     return content + weights.siblings * pooled + weights.heading * heading
 
@@ -208,16 +236,18 @@ def monotone_groups(log_votes: np.ndarray, backward: float) -> list[int]:
     return path[::-1]
 
 
-def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights()) -> list[Ranking]:
-    directives = central_tasks(layer)
-    ids = [d.local_id for d in directives]
+def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
+                  index: CentralIndex | None = None) -> list[Ranking]:
+    """`index`: the layer's CentralIndex when linking many documents (prepared once per build)."""
+    index = index if index is not None else CentralIndex(layer)
+    directives, ids = index.directives, index.ids
     if not tasks:
         return []
-    local, central = [t.text for t in tasks], [d.text for d in directives]
-    clean = not looks_ocr(local, vocabulary([d.text for d in layer.directives] + [g.title for g in layer.groups]))
-    whole = lexical_similarity(local, central, weights, clean)
-    lexical = (whole + weights.clause * clause_similarity(local, central, weights, clean)) / (1 + weights.clause)
-    votes = group_scores(tasks, layer, lexical, weights)
+    local = [t.text for t in tasks]
+    clean = not looks_ocr(local, index.known)
+    whole = lexical_similarity(local, index, "whole", weights, clean)
+    lexical = (whole + weights.clause * clause_similarity(local, index, weights, clean)) / (1 + weights.clause)
+    votes = group_scores(tasks, index, lexical, weights)
     probs = _softmax(votes + order_lift(tasks, votes, weights), weights.sharpness)
     # The order tells which 57 group a heading serves, but a task under it may localise a 03
     # task filed under another group (03 files cadre training under group I): the task prior
