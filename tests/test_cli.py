@@ -77,7 +77,9 @@ def test_validate_reports_the_directives_each_province_leaves_uncovered(built):
     text = CliRunner().invoke(main, ["validate", "--graph", graph]).output
     quang_nam = next(g for g in coverage if g["province"] == "vn-quang-nam")
     assert f"03/NQ-CP Phụ lục II tasks ({len(quang_nam['tasks03'])}): " in text
-    assert "vn-quang-nam" in text.split("leaves uncovered")[1]
+    assert quang_nam["name"] == "Quảng Nam" and "  Quảng Nam  57-NQ/TW groups" in text.split("leaves uncovered")[1]
+    assert f"of which name localities as lead or cooperating ({len(quang_nam['tasks03_for_localities'])}): " in text
+    assert set(quang_nam["tasks03_for_localities"]) < set(quang_nam["tasks03"])
 
 
 def test_validate_names_a_missing_graph(tmp_path):

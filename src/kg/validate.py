@@ -55,7 +55,8 @@ class GraphReport:
 
 @dataclass
 class ProvinceGaps:
-    province: str
+    province: str  # the place slug, 'vn-can-tho'
+    name: str  # its written name, 'Cần Thơ' (the slug when the graph names no place)
     groups57: list[str]  # notations of the 57-NQ/TW task groups no accepted link reaches
     tasks03: list[str]  # numbers of the 03/NQ-CP Phụ lục II tasks no accepted link reaches
     tasks03_for_localities: list[str]  # … of those, the ones that name localities as lead or cooperating
@@ -243,7 +244,8 @@ def coverage_gaps(store: ox.Store, query_path: Path = config.QUERIES_DIR / "cove
     gaps: dict[str, ProvinceGaps] = {}
     for row in result.rows:  # the query orders rows by province, kind and number
         province = row[column["province"]].value
-        entry = gaps.setdefault(province, ProvinceGaps(province, [], [], []))
+        name = row[column["provinceName"]]
+        entry = gaps.setdefault(province, ProvinceGaps(province, name.value if name else province, [], [], []))
         number = row[column["number"]].value
         if row[column["kind"]].value == "57-group":
             entry.groups57.append(number)
@@ -268,9 +270,9 @@ def _ranges(numbers: list[str]) -> str:
 def format_gaps(gaps: list[ProvinceGaps]) -> str:
     lines = ["Central directives each province leaves uncovered (no accepted link; queries/coverage-gaps.rq;",
              "a province not listed covers them all):"]
-    width = max((len(g.province) for g in gaps), default=0)
+    width = max((len(g.name) for g in gaps), default=0)
     for gap in gaps:
-        lines.append(f"  {gap.province:{width}}  57-NQ/TW groups ({len(gap.groups57)}): {_ranges(gap.groups57)}")
+        lines.append(f"  {gap.name:{width}}  57-NQ/TW groups ({len(gap.groups57)}): {_ranges(gap.groups57)}")
         lines.append(f"  {'':{width}}  03/NQ-CP Phụ lục II tasks ({len(gap.tasks03)}): {_ranges(gap.tasks03)}")
         lines.append(f"  {'':{width}}    of which name localities as lead or cooperating "
                      f"({len(gap.tasks03_for_localities)}): {_ranges(gap.tasks03_for_localities)}")
