@@ -17,7 +17,7 @@ from kg.central import CentralLayer, load_reference
 from kg.extract import extract_document
 from kg.graph import ids
 from kg.graph.build import document_graph
-from kg.graph.io import bind_prefixes, serialize_quads, sorted_nquads, write_atomic
+from kg.graph.io import bind_prefixes, serialize_sorted, sorted_nquads, sorted_quads, write_atomic
 from kg.graph.links import (
     citation_links_graph,
     directive_index,
@@ -166,12 +166,14 @@ def summarise(document: Document, iri: str, triples: int, links: list[Link]) -> 
     )
 
 
-def write_outputs(dataset: Dataset, out_dir: Path) -> dict[str, str]:
-    nquads = sorted_nquads(dataset)
-    contents = {"nquads": nquads, "trig": serialize_quads(nquads, "trig"), "turtle": serialize_quads(nquads, "turtle")}
-    for fmt, data in contents.items():
-        write_atomic(out_dir / OUTPUTS[fmt], data)
-    return {fmt: str(out_dir / OUTPUTS[fmt]) for fmt in contents}
+def write_outputs(nquads: bytes, out_dir: Path) -> dict[str, str]:
+    """The three files from sorted N-Quads (`sorted_nquads`), each written as soon as it is made
+    so that only one serialisation is held at a time."""
+    write_atomic(out_dir / OUTPUTS["nquads"], nquads)
+    quads = sorted_quads(nquads)
+    for fmt in ("trig", "turtle"):
+        write_atomic(out_dir / OUTPUTS[fmt], serialize_sorted(quads, fmt))
+    return {fmt: str(out_dir / OUTPUTS[fmt]) for fmt in ("nquads", "trig", "turtle")}
 
 
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
@@ -184,6 +186,8 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
     complete_citations(documents, (d.ref for d in layer.documents))
     links = link_all(documents, layer, data_dir)
     dataset, summaries = assemble(documents, layer, ontology_dir, links)
-    outputs = write_outputs(dataset, out_dir)
     graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    nquads = sorted_nquads(dataset)
+    del dataset  # the largest object of a build, no longer needed once it is N-Quads
+    outputs = write_outputs(nquads, out_dir)
     return BuildReport(summaries, errors, dict(sorted(graphs.items())), outputs, time.perf_counter() - started)
