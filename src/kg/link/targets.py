@@ -77,15 +77,17 @@ class TargetLinker:
         self.vectorizer.set_params(preprocessor=repair_ocr)
         self.matrix = self.vectorizer.fit_transform([t.target.indicator_text for t in self.targets])
 
-    def similarities(self, text: str) -> np.ndarray:
-        return cosine_similarity(self.vectorizer.transform([text]), self.matrix)[0]
+    def similarities(self, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of each text (rows) to each central target (columns)."""
+        return cosine_similarity(self.vectorizer.transform(texts), self.matrix)
 
     def nearest(self, candidates: list[int], year: int | None, sims: np.ndarray) -> int:
         """Same year first, then the nearest year, then the closer wording; ties in layer order."""
         return min(candidates, key=lambda i: (_year_gap(year, self.targets[i].target.year), -sims[i], i))
 
-    def match(self, target: Target) -> TargetMatch:
-        sims = self.similarities(target.indicator_text)
+    def match(self, target: Target, sims: np.ndarray | None = None) -> TargetMatch:
+        """`sims`: the target's row of `similarities`, when a document's targets were compared at once."""
+        sims = self.similarities([target.indicator_text])[0] if sims is None else sims
         verbatim = [i for i, s in enumerate(sims) if s >= self.thresholds.verbatim]
         if verbatim:
             row = self.targets[self.nearest(verbatim, target.year, sims)]
@@ -121,8 +123,10 @@ def link_targets(document: Document, linker: TargetLinker) -> list[Link]:
     accept = linker.thresholds.accept
     links = []
     source = document.source.source_id
-    for target in document.targets:
-        match = linker.match(target)
+    # one vectorizer call per document: per target, its input checks cost more than the product
+    rows = linker.similarities([t.indicator_text for t in document.targets]) if document.targets else []
+    for target, sims in zip(document.targets, rows):
+        match = linker.match(target, sims)
         if match.key:
             status = "accepted" if match.key_confidence >= accept else "suggested"
             links.append(Link(source, target.local_id, f"indicator:{match.key}", "measures", match.key_confidence,

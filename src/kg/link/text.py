@@ -7,6 +7,7 @@ diacritics, broken syllables) comparable with clean text."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -20,6 +21,7 @@ _DOMAIN_STOP = (
 ).split()
 
 
+@lru_cache(maxsize=1 << 14)  # each local text is folded by several vectorizers and checks
 def folded_words(text: str) -> str:
     """Accent-folded lower-case text with every non-alphanumeric run turned into one space."""
     return _NON_WORD.sub(" ", fold(text)).strip()
