@@ -188,6 +188,28 @@ def test_reasoner_infers_the_groups_a_plan_serves(reasoned):
     assert f"{result.inferred_facts} inferred triples not in the input" in text and str(KG.servesGroup) in text
 
 
+def test_reasoning_over_one_province_keeps_its_chains_and_nothing_of_the_others(built, reasoned):
+    whole_input, whole = reasoned
+    dataset = load_dataset(built[0] / "graph.trig")
+    graph = reasoning_input(dataset, "vn-can-tho")
+    subjects = {str(s) for s in graph.subjects()}
+    assert any(s.startswith(CAN_THO) for s in subjects)
+    assert not any(s.startswith((DAK_LAK, BASE + "eli/vn-da-nang/", BASE + "eli/vn-quang-nam/")) for s in subjects)
+    assert len(graph) < len(whole_input)
+    result = check_consistency(graph)
+    assert result.consistent, result.message
+    # the same chains to 57-NQ/TW and the same groups for Cần Thơ as over the whole graph …
+    own = {t for t in whole.inferred if str(t[0]).startswith(CAN_THO)}
+    assert own and own <= set(result.inferred) | set(graph)
+    # … and nothing the whole graph does not entail (a subset of the input reasons soundly)
+    assert set(result.inferred) <= set(whole.inferred) | set(whole_input)
+
+
+def test_reason_command_names_a_place_without_documents(built):
+    result = CliRunner().invoke(main, ["reason", "--graph", str(built[0] / "graph.trig"), "--place", "vn-ha-giang"])
+    assert result.exit_code != 0 and "no document of place 'vn-ha-giang'" in result.output
+
+
 def test_reason_command_names_a_missing_graph(tmp_path):
     result = CliRunner().invoke(main, ["reason", "--graph", str(tmp_path / "nothing.trig")])
     assert result.exit_code != 0 and "does not exist" in result.output

@@ -129,18 +129,30 @@ def validate(graph_path: Path, shapes_dir: Path, fmt: str, engine: str) -> None:
 @click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
               default=config.BUILD_DIR / "graph.trig", show_default=True, help="The built dataset (TriG or N-Quads).")
 @click.option("--examples", default=3, show_default=True, type=int, help="Inferred triples shown per property.")
-def reason(graph_path: Path, examples: int) -> None:
+@click.option("--place", default="", metavar="SLUG",
+              help="Only the documents of one province or city (e.g. vn-can-tho) beside the reference layer: "
+                   "seconds instead of minutes on a graph of many provinces (docs/performance.md).")
+def reason(graph_path: Path, examples: int, place: str) -> None:
     """Run the OWL reasoner (HermiT) over the built graph and print what it infers that the graph
-    does not state: counts per property and examples. Needs Java. Exit code 1 if inconsistent."""
-    from kg.reason import check_consistency, format_result, reasoning_input
+    does not state: counts per property and examples. Needs Java. Exit code 1 if inconsistent.
+    HermiT's time grows with the graph (about 2 s per plan: 100 plans 3.4 min, 2 GB); above
+    50,000 input triples a note suggests --place."""
+    from kg.graph.vocab import KG
+    from kg.reason import LARGE_INPUT, check_consistency, format_result, reasoning_input
     from kg.validate import load_dataset
 
     try:
         dataset = load_dataset(graph_path)
     except (FileNotFoundError, ValueError) as err:
         raise click.ClickException(str(err)) from err
+    source = reasoning_input(dataset, place)
+    if place and not any(source.subjects(KG.sourceFile, None)):
+        raise click.ClickException(f"no document of place {place!r} in {graph_path}")
+    if not place and len(source) > LARGE_INPUT:
+        click.echo(f"note: {len(source):,} triples to reason over; HermiT needs about 1.6 s per 1,000 of them "
+                   "here (docs/performance.md); --place SLUG reasons over one province", err=True)
     try:
-        result = check_consistency(reasoning_input(dataset))
+        result = check_consistency(source)
     except RuntimeError as err:
         raise click.ClickException(str(err)) from err
     click.echo(format_result(result, examples))

@@ -25,6 +25,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from kg.graph import ids
+from kg.graph.vocab import ELI, KG
 
 # Datatypes of the OWL 2 datatype map that occur in our data (the rest become strings).
 OWL2_DATATYPES = {XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.dateTime,
@@ -32,6 +33,9 @@ OWL2_DATATYPES = {XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.double,
 # Named graphs the reasoner needs: the reified links (their materialised triples are in
 # links/accepted) and the build provenance add nothing to reason over and more than double the input.
 SKIPPED_GRAPHS = {ids.graph_iri("links"), ids.graph_iri("build")}
+# Input size above which `kg reason` suggests --place: HermiT then takes over a minute and a half
+# (measured 1.4-1.7 s per 1,000 input triples, docs/performance.md).
+LARGE_INPUT = 50_000
 _TRIVIAL_TYPES = {OWL.NamedIndividual, OWL.Thing, OWL.Class, OWL.ObjectProperty, OWL.Ontology}
 
 Triple = tuple[URIRef, URIRef, URIRef]
@@ -63,14 +67,31 @@ def owl2_projection(graph: Graph) -> Graph:
     return out
 
 
-def reasoning_input(dataset: Dataset) -> Graph:
-    """The union of a built dataset's named graphs without the reified links and the build run."""
+def reasoning_input(dataset: Dataset, place: str = "") -> Graph:
+    """The union of a built dataset's named graphs without the reified links and the build run.
+
+    With `place` (a place slug, 'vn-can-tho'), only the documents of that province or city and the
+    accepted links from them, beside the ontology and the reference layer: a subset of the input, so
+    whatever the reasoner infers from it holds for the whole graph too, and local documents cite and
+    link only their own province's documents and the central layer, so the chains stay whole."""
+    documents = ids.graph_iri("doc") + "/"
+    kept = [c for c in dataset.graphs() if str(c.identifier) not in SKIPPED_GRAPHS
+            and not (place and str(c.identifier).startswith(documents) and not _of_place(c, place))]
+    local = {s for c in kept if str(c.identifier).startswith(documents) for s in c.subjects()} if place else set()
+    accepted = ids.graph_iri("links", "accepted")
     graph = Graph()
-    for context in dataset.graphs():
-        if str(context.identifier) not in SKIPPED_GRAPHS:
-            for triple in context:
+    for context in kept:
+        restrict = place and str(context.identifier) == accepted
+        for triple in context:
+            if not restrict or triple[0] in local:
                 graph.add(triple)
     return graph
+
+
+def _of_place(document_graph: Graph, place: str) -> bool:
+    """Whether the document of a document graph (the subject with a kg:sourceFile) belongs to `place`."""
+    return any((doc, ELI.jurisdiction, URIRef(ids.place_iri(place))) in document_graph
+               for doc in document_graph.subjects(KG.sourceFile, None))
 
 
 def load_world(graph: Graph) -> tuple[owlready2.World, owlready2.Ontology]:
