@@ -86,7 +86,9 @@ def generate(count: int) -> Path:
     entries = []
     for i in range(count):
         (entry, text), own = seeds[i % len(seeds)], owns[i % len(seeds)]
-        place = places[(i * 7 + i // len(places)) % len(places)]  # spread the seeds over the provinces
+        # each seed goes to every province once before any (seed, province) repeats (from 316
+        # documents on): a repeated unnumbered text would be the same document
+        place = places[(i // len(seeds) + 7 * (i % len(seeds))) % len(places)]
         number = 1000 + i
         body = reissue(text, entry["jurisdiction"], place, number, own)
         name = f"{i:04d}_{fold(place).replace(' ', '-').replace('---', '-')}_{entry['file']}"

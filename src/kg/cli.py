@@ -131,7 +131,7 @@ def validate(graph_path: Path, shapes_dir: Path, fmt: str, engine: str) -> None:
 @click.option("--examples", default=3, show_default=True, type=int, help="Inferred triples shown per property.")
 @click.option("--place", default="", metavar="SLUG",
               help="Only the documents of one province or city (e.g. vn-can-tho) beside the reference layer: "
-                   "seconds instead of minutes on a graph of many provinces (docs/performance.md).")
+                   "on a graph of many provinces HermiT then takes seconds, not minutes (docs/performance.md).")
 def reason(graph_path: Path, examples: int, place: str) -> None:
     """Run the OWL reasoner (HermiT) over the built graph and print what it infers that the graph
     does not state: counts per property and examples. Needs Java. Exit code 1 if inconsistent.
