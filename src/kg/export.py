@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
 from kg.graph.links import LINK_TYPE_PROPERTY
-from kg.query import PREFIXES, load_store
+from kg.query import PREFIXES, distinct_triples, load_store
 
 KG = PREFIXES["kg"]
 ELI = PREFIXES["eli"]
@@ -176,7 +176,7 @@ def write_cytoscape(graph: nx.MultiDiGraph, out: Path) -> None:
 def _rdf_writer(fmt: ox.RdfFormat) -> Callable[[ox.Store, Path], None]:
     def write(store: ox.Store, out: Path) -> None:
         """Every distinct triple of the union default graph, sorted."""
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+        triples = distinct_triples(store)
         ox.serialize(sorted(triples, key=str), output=out, format=fmt, prefixes=PREFIXES)
     return write
 

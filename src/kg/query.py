@@ -98,6 +98,11 @@ class QueryResult:
     truncated: bool = False
 
 
+def distinct_triples(quads: Iterable[ox.Quad]) -> set[ox.Triple]:
+    """The quads' triples, each once: a triple stated in several named graphs is one triple of the union."""
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+
+
 def load_store(paths: Iterable[str | Path]) -> ox.Store:
     """An in-memory store holding every file; the RDF format comes from each file's extension."""
     store = ox.Store()

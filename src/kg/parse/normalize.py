@@ -12,23 +12,25 @@ _MIN_REPEAT_LINES = 3  # a repeated run shorter than this is ordinary repetition
 _MIN_REPEAT_CHARS = 200  # …and so is a short run of short lines
 
 
-def _fold_char(char: str) -> str:
+def _unmarked(char: str) -> str:
+    """The character without its diacritics, in its own case ('ắ' -> 'a', 'Đ' -> 'D')."""
+    if ord(char) < 128:
+        return char
     if char in "đĐ":
-        return "d"
-    return unicodedata.normalize("NFD", char)[0].lower()
+        return "D" if char == "Đ" else "d"
+    return unicodedata.normalize("NFD", char)[0]
 
 
 def fold(text: str) -> str:
     """Lower case without Vietnamese diacritics, đ -> d, one character for one character so that
     offsets in the folded text are offsets in the original. Used to compare OCR and clean text."""
-    return "".join(_fold_char(c) if ord(c) > 127 else c.lower() for c in text)
+    return "".join(_unmarked(c).lower() for c in text)
 
 
 def strip_marks(text: str) -> str:
     """Without Vietnamese diacritics but in its own case ('Đắk Lắk' -> 'Dak Lak'), one character
     for one character: for patterns that need capitals (names) on text that may lack accents."""
-    return "".join(("D" if c == "Đ" else "d" if c == "đ" else unicodedata.normalize("NFD", c)[0]) if ord(c) > 127 else c
-                   for c in text)
+    return "".join(map(_unmarked, text))
 
 
 def _letters(case: str) -> str:

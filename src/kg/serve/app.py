@@ -30,6 +30,7 @@ from kg.query import (
     QueryForm,
     QueryResult,
     QueryTimeout,
+    distinct_triples,
     formats_for,
     load_store,
     run_query,
@@ -178,7 +179,7 @@ async def graph_store(request: Request, graph: str | None = None) -> Response:
 
     def work(deadline: float) -> bytes:
         name = None if graph is None else ox.NamedNode(graph)
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in service.store.quads_for_pattern(None, None, None, name)}
+        triples = distinct_triples(service.store.quads_for_pattern(None, None, None, name))
         return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes=PREFIXES)
 
     return Response(await service.run(work), media_type=_content_type(fmt), headers={"Vary": "Accept"})

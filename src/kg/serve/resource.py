@@ -9,7 +9,7 @@ pointing at it, at most `inbound_limit` of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kg.export import curie
 from kg.graph.ids import BASE
-from kg.query import PREFIXES
+from kg.query import PREFIXES, distinct_triples
 
 LABELS = tuple(ox.NamedNode(PREFIXES[p] + name) for p, name in
                (("skos", "prefLabel"), ("rdfs", "label"), ("dcterms", "title")))
@@ -90,7 +90,7 @@ def describe(store: ox.Store, iri: str, inbound_limit: int = INBOUND_LIMIT, memb
     node = ox.NamedNode(iri)
     members = members or []
     outbound = sorted(_closure(store, [node, *map(ox.NamedNode, members)]), key=str)
-    inbound_all = sorted(_distinct(store.quads_for_pattern(None, None, node)),
+    inbound_all = sorted(distinct_triples(store.quads_for_pattern(None, None, node)),
                          key=lambda t: (t.predicate.value, str(t.subject)))
     inbound = inbound_all[:inbound_limit]
     others = {t.object for t in outbound if isinstance(t.object, ox.NamedNode)} | {t.subject for t in inbound}
@@ -101,11 +101,7 @@ def describe(store: ox.Store, iri: str, inbound_limit: int = INBOUND_LIMIT, memb
 
 
 def label_triples(store: ox.Store, node: ox.NamedNode) -> set[ox.Triple]:
-    return {t for label in LABELS for t in _distinct(store.quads_for_pattern(node, label, None))}
-
-
-def _distinct(quads: Iterable[ox.Quad]) -> set[ox.Triple]:
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    return {t for label in LABELS for t in distinct_triples(store.quads_for_pattern(node, label, None))}
 
 
 def _closure(store: ox.Store, nodes: list[ox.NamedNode]) -> set[ox.Triple]:
@@ -114,7 +110,7 @@ def _closure(store: ox.Store, nodes: list[ox.NamedNode]) -> set[ox.Triple]:
     pending: list[ox.NamedNode | ox.BlankNode] = list(nodes)
     seen: set[ox.NamedNode | ox.BlankNode] = set(nodes)
     while pending:
-        for triple in _distinct(store.quads_for_pattern(pending.pop(), None, None)):
+        for triple in distinct_triples(store.quads_for_pattern(pending.pop(), None, None)):
             found.add(triple)
             if isinstance(triple.object, ox.BlankNode) and triple.object not in seen:
                 seen.add(triple.object)
