@@ -29,10 +29,10 @@ def test_method_overall(result):
     rates = result["method"]["overall"].rates()
     assert rates["group@1"] >= 0.95
     assert rates["group@3"] >= 0.97
-    assert rates["task@1"] >= 0.79
-    assert rates["task@3"] >= 0.89
+    assert rates["task@1"] >= 0.90
+    assert rates["task@3"] >= 0.96
     assert rates["accepted precision"] >= 0.95
-    assert rates["accepted recall"] >= 0.42
+    assert rates["accepted recall"] >= 0.37
     assert rates["group accepted precision"] >= 0.97
 
 
@@ -42,10 +42,17 @@ def test_method_beats_baseline(result):
     assert method["group@1"] > baseline["group@1"]
 
 
+def test_other_provinces_examples_help(result):
+    # each plan is ranked with the examples of the other provinces only (kg.link.examples)
+    method, lexical = result["method"]["overall"].rates(), result["no-examples"]["overall"].rates()
+    assert method["task@1"] >= lexical["task@1"] + 0.03
+    assert method["task@3"] >= lexical["task@3"] + 0.03
+
+
 def test_clean_plans(result):
     for doc in ("can-tho_ubnd_kh-37", "dak-lak_ubnd_kh-146"):
         rates = result["method"][doc].rates()
-        assert rates["task@1"] >= 0.86 and rates["task@3"] >= 0.92, doc
+        assert rates["task@1"] >= 0.90 and rates["task@3"] >= 0.95, doc
 
 
 def test_paraphrasing_plan_close_to_baseline(result):
@@ -74,7 +81,8 @@ def test_ocr_within_reach(result):
     # The target is OCR within 10 points of clean; measured: not reached (docs/linking.md).
     rates = result["method"]["da-nang_tu_ctr-57_ocr"].rates()
     assert rates["group@1"] >= 0.85
-    assert rates["task@3"] >= 0.65
+    assert rates["task@1"] >= 0.6
+    assert rates["task@3"] >= 0.75
 
 
 def test_ocr_text_told_from_clean(layer):

@@ -36,8 +36,11 @@ CLEAN_SEED_MINIMUM = {
 def clean_seed_results() -> dict[str, robustness.Result]:
     from kg.central import load_reference
 
+    from kg.link.examples import load_examples
+
     layer = load_reference(config.DATA_DIR / "reference")
-    results = robustness.evaluate(config.DATA_DIR, LABELS, layer, ("clean",))
+    examples = load_examples(config.DATA_DIR / "reference")  # as a build links: other provinces' examples
+    results = robustness.evaluate(config.DATA_DIR, LABELS, layer, ("clean",), examples=examples)
     assert {r.source_id for r in results}, "no seed with text_state 'clean' in the manifest"
     return {r.variant: r for r in results}
 

@@ -226,8 +226,11 @@ def eval_robustness(labels_dir: Path, data_dir: Path, states: tuple[str, ...], n
     from kg.central import load_reference
     from kg.evaluation.robustness import evaluate, format_results
 
+    from kg.link.examples import load_examples
+
     layer = None if no_links else load_reference(data_dir / "reference")
-    click.echo(format_results(evaluate(data_dir, labels_dir, layer, tuple(states))))
+    examples = load_examples(data_dir / "reference")
+    click.echo(format_results(evaluate(data_dir, labels_dir, layer, tuple(states), examples=examples)))
 
 
 @main.group()
@@ -267,6 +270,25 @@ def links_import(review_file: Path, data_dir: Path) -> None:
     except ReviewError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"imported {count} decisions into {decisions_path(data_dir)}")
+
+
+@links.command("examples")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
+              show_default=True, help="Folder with sources/ (the labelled plans).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=config.DATA_DIR / "reference", show_default=True, help="Folder for link-examples.json.")
+def links_examples(data_dir: Path, out_dir: Path) -> None:
+    """Derive the confirmed examples the task ranker learns from (eval/labels/links.json resolved
+    against the plans in DATA/sources) into OUT/link-examples.json."""
+    from kg.evaluation.links import label_examples, load_labels
+    from kg.link.examples import save_examples
+    from kg.pipeline import extract_all
+
+    documents, _ = extract_all(data_dir / "sources")
+    examples = label_examples(documents, load_labels())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = save_examples(examples, out_dir)
+    click.echo(f"wrote {len(examples)} examples from {len({e.source_id for e in examples})} plans to {path}")
 
 
 def _load_graphs(graph_paths: tuple[Path, ...]):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -17,7 +16,13 @@ from kg.central import CentralLayer, load_reference
 from kg.extract import extract_document
 from kg.graph import ids
 from kg.graph.build import document_graph
-from kg.graph.io import bind_prefixes, serialize_sorted, sorted_nquads, sorted_quads, write_atomic
+from kg.graph.io import (
+    bind_prefixes,
+    serialize_sorted,
+    sorted_nquads,
+    sorted_quads,
+    write_atomic,
+)
 from kg.graph.links import (
     citation_links_graph,
     directive_index,
@@ -28,8 +33,15 @@ from kg.graph.reference import reference_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
-from kg.link.rank import CentralIndex, rank_combined
-from kg.link.review import apply_decisions, decisions_path, load_decisions
+from kg.link.examples import Example, load_examples
+from kg.link.links import ranker_for
+from kg.link.rank import CentralIndex
+from kg.link.review import (
+    apply_decisions,
+    decisions_path,
+    load_decisions,
+    reviewed_examples,
+)
 from kg.link.targets import TargetLinker, assign_indicators, link_targets
 from kg.model import Document, Link
 from kg.sources import SourceError, load_sources
@@ -87,14 +99,19 @@ def extract_all(folder: Path, progress: Callable[[Iterable], Iterable] = lambda 
     return documents, errors
 
 
-def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path) -> dict[str, list[Link]]:
+def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path,
+             examples: Sequence[Example] = ()) -> dict[str, list[Link]]:
     """Every document's task and target links, with the researchers' reviewed decisions
-    (data/reviews) applied; each target takes the indicator of its accepted 'measures' link."""
+    (data/reviews) applied; each target takes the indicator of its accepted 'measures' link.
+    `examples`: confirmed links of the labelled plans (kg.link.examples); the accepted reviewed
+    links join them, so a decision on one plan also helps rank other provinces' plans."""
     decisions = load_decisions(decisions_path(data_dir))
+    examples = [*examples, *reviewed_examples(documents, decisions)]
     # the central side of both linkers is prepared once per build, not once per document
-    ranker, linker = partial(rank_combined, index=CentralIndex(layer)), TargetLinker(layer)
+    index, linker = CentralIndex(layer), TargetLinker(layer)
     links = {}
     for document in documents:
+        ranker = ranker_for(document, index, examples)
         links[document.source.source_id] = apply_decisions(
             link_document(document, layer, ranker) + link_targets(document, linker), decisions)
         assign_indicators(document, links[document.source.source_id])
@@ -181,10 +198,11 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
     """Sources of data_dir → graph files in out_dir; the central layer from reference_dir
     (default data_dir/reference)."""
     started = time.perf_counter()
-    layer = load_reference(reference_dir or data_dir / "reference")
+    reference_dir = reference_dir or data_dir / "reference"
+    layer = load_reference(reference_dir)
     documents, errors = extract_all(data_dir / "sources", progress)
     complete_citations(documents, (d.ref for d in layer.documents))
-    links = link_all(documents, layer, data_dir)
+    links = link_all(documents, layer, data_dir, load_examples(reference_dir))
     dataset, summaries = assemble(documents, layer, ontology_dir, links)
     graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
     nquads = sorted_nquads(dataset)

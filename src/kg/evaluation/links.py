@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from kg.evaluation import Tally, ratio
-from kg.link.links import Ranker, link_document, linkable_tasks
-from kg.link.rank import Layer, rank_combined, rank_plain_tfidf
+from kg.link.examples import Example
+from kg.link.links import Ranker, link_document, linkable_tasks, ranker_for
+from kg.link.rank import CentralIndex, Layer, rank_plain_tfidf
 from kg.model import Document, Link, Span, Task
 
 LABELS = Path(__file__).resolve().parents[3] / "eval" / "labels" / "links.json"
-RANKERS: dict[str, Ranker] = {"baseline": rank_plain_tfidf, "method": rank_combined}
 
 
 @dataclass(frozen=True)
@@ -127,16 +127,43 @@ def score_document(document: Document, layer: Layer, labels: Iterable[Label], ra
     return counts
 
 
+def label_examples(documents: list[Document], labels: list[Label]) -> list[Example]:
+    """The labelled tasks with a clear 03 task, as confirmed examples for the ranker."""
+    examples = {}
+    for document in documents:
+        tasks = linkable_tasks(document)
+        for label in labels:
+            task = find_task(document, tasks, label.quote) if label.source_id == document.source.source_id else None
+            if task is not None and label.tasks03:
+                key = (document.source.source_id, task.local_id)
+                targets = examples[key].targets + label.tasks03 if key in examples else label.tasks03
+                examples[key] = Example(task.text, tuple(dict.fromkeys(targets)), document.meta.jurisdiction,
+                                        document.source.source_id)
+    return [examples[key] for key in sorted(examples)]
+
+
+def rankers(layer: Layer, examples: list[Example]) -> dict[str, Callable[[Document], Ranker]]:
+    """The rankers compared, each made for one document: the plain TF-IDF baseline, the method
+    without confirmed examples, and the method (other provinces' examples only, as in a build)."""
+    index = CentralIndex(layer)
+    return {
+        "baseline": lambda document: rank_plain_tfidf,
+        "no-examples": lambda document: ranker_for(document, index, ()),
+        "method": lambda document: ranker_for(document, index, examples),
+    }
+
+
 def evaluate(documents: list[Document], layer: Layer, labels: list[Label]) -> dict[str, dict[str, Counts]]:
-    """{ranker: {source_id or 'overall': Counts}}."""
+    """{ranker: {source_id or 'overall': Counts}}. The examples come from the same labels, but
+    a document is never ranked with its own province's (kg.link.examples.usable_for)."""
     result: dict[str, dict[str, Counts]] = {}
-    for name, ranker in RANKERS.items():
+    for name, ranker_of in rankers(layer, label_examples(documents, labels)).items():
         per_doc = {}
         overall = Counts()
         for document in documents:
             mine = [l for l in labels if l.source_id == document.source.source_id]
             if mine:
-                per_doc[document.source.source_id] = score_document(document, layer, mine, ranker)
+                per_doc[document.source.source_id] = score_document(document, layer, mine, ranker_of(document))
                 overall.add(per_doc[document.source.source_id])
         per_doc["overall"] = overall
         result[name] = per_doc
@@ -150,10 +177,10 @@ def format_table(result: dict[str, dict[str, Counts]]) -> str:
     for doc in result[names[0]]:
         counts = result[names[0]][doc]
         lines.append(f"{doc}  (labels: {counts.group_total} with a group, {counts.task_total} with a clear 03 task)")
-        lines.append(f"  {'metric':26}" + "".join(f"{n:>10}" for n in names))
+        lines.append(f"  {'metric':26}" + "".join(f"{n:>13}" for n in names))
         for metric in metrics:
             cells = [result[n][doc].rates()[metric] for n in names]
-            lines.append(f"  {metric:26}" + "".join(f"{'-' if c is None else f'{c:.3f}':>10}" for c in cells))
+            lines.append(f"  {metric:26}" + "".join(f"{'-' if c is None else f'{c:.3f}':>13}" for c in cells))
         if counts.unmatched:
             lines.append(f"  labels whose quote no task holds: {len(counts.unmatched)}")
     return "\n".join(lines)

@@ -13,15 +13,16 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.evaluation.extraction import Score, _norm, evaluate_document, load_labels
 from kg.evaluation.links import Counts, Label, score_document
 from kg.evaluation.links import load_labels as load_link_labels
-from kg.link.links import link_document, linkable_tasks
-from kg.link.rank import Layer, Ranking, rank_combined
+from kg.link.examples import Example
+from kg.link.links import link_document, linkable_tasks, ranker_for
+from kg.link.rank import CentralIndex, Layer, Ranking
 from kg.model import Document, Link, Task
 from kg.parse.normalize import strip_marks
 from kg.parse.structure import ROMAN, label_of
@@ -116,12 +117,16 @@ class Run:
         return self.rankings
 
 
-def run_text(text: str, source_id: str, entry: dict, layer: Layer | None) -> Run:
+def run_text(text: str, source_id: str, entry: dict, layer: Layer | None, examples: Sequence[Example] = (),
+             index: CentralIndex | None = None) -> Run:
+    """`examples`: confirmed examples, used as in a build (other provinces' only)."""
     from kg.extract import extract_document
 
     source = source_from_bytes(text.encode("utf-8"), source_id, entry.get("file", source_id), entry)
     document = extract_document(source)
-    run = Run(document, rank_combined(linkable_tasks(document), layer) if layer is not None else [], {})
+    index = index if index is not None or layer is None else CentralIndex(layer)
+    rankings = ranker_for(document, index, examples)(linkable_tasks(document), layer) if layer is not None else []
+    run = Run(document, rankings, {})
     for link in link_document(document, layer, run.ranker) if layer is not None else []:
         run.links.setdefault(link.source_local_id, []).append(link)
     return run
@@ -234,10 +239,12 @@ def _label_scores(run: Run, extraction_labels: dict | None, link_labels: list[La
 
 
 def evaluate(data_dir: Path, labels_dir: Path, layer: Layer | None, states: tuple[str, ...] = ("clean",),
-             variants: tuple[Variant, ...] = VARIANTS) -> list[Result]:
+             variants: tuple[Variant, ...] = VARIANTS, examples: Sequence[Example] = ()) -> list[Result]:
     """Every variant of every seed whose manifest text_state is in `states` (linking too when a
-    layer is given), compared with the clean run and the labels."""
+    layer is given, with the confirmed `examples` as a build uses them), compared with the clean
+    run and the labels."""
     sources_dir = data_dir / "sources"
+    index = CentralIndex(layer) if layer is not None else None
     extraction_labels = load_labels(labels_dir) if labels_dir.is_dir() else {}
     link_labels = load_link_labels() if layer is not None else []
     results = []
@@ -246,11 +253,11 @@ def evaluate(data_dir: Path, labels_dir: Path, layer: Layer | None, states: tupl
             continue
         source_id = Path(name).stem
         raw = (sources_dir / name).read_bytes().decode("utf-8-sig")
-        clean = run_text(raw, source_id, entry, layer)
+        clean = run_text(raw, source_id, entry, layer, examples, index)
         mine = [l for l in link_labels if l.source_id == source_id]
         for variant in (Variant("clean", lambda t: t), *variants):
             text = variant.perturb(raw)
-            run = clean if variant.name == "clean" else run_text(text, source_id, entry, layer)
+            run = clean if variant.name == "clean" else run_text(text, source_id, entry, layer, examples, index)
             labels, rates = _label_scores(run, extraction_labels.get(source_id), mine, layer, variant.quote)
             results.append(Result(source_id, variant.name, variant.name == "clean" or text != raw,
                                   agreement(clean, run), labels, rates))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 
-from kg.link.rank import Layer, Ranking, rank_combined
+from kg.link.examples import Example, usable_for
+from kg.link.rank import CentralIndex, Layer, Ranking, rank_combined
 from kg.model import Document, Link, Task
 
 Ranker = Callable[[list[Task], Layer], list[Ranking]]
@@ -13,10 +15,10 @@ TOP_TASKS = 3  # 03 task candidates kept per local task (recall@3 is what a revi
 TOP_GROUPS = 2
 # Accept a first-ranked link above these confidences: chosen from the measured precision of
 # accepted links on the labels (docs/linking.md), aiming at >= 95 % precise accepted links.
-ACCEPT_TASK = 0.80
+ACCEPT_TASK = 0.90
 ACCEPT_GROUP = 0.90
 # … or above this one when the 03 task sits in the task's accepted 57 group: two signals agree.
-ACCEPT_TASK_IN_GROUP = 0.70
+ACCEPT_TASK_IN_GROUP = 0.75
 
 
 def task_confidence(scores: list[float], rank: int) -> float:
@@ -47,9 +49,9 @@ def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
     scores = [s for _, s in ranking.tasks]
     ceiling = 1.0  # a lower-ranked candidate is never more certain than the one above it
     for rank, (target, _) in enumerate(ranking.tasks[:TOP_TASKS], start=1):
-        confidence = 1.0 if target in ranking.signals else min(ceiling, task_confidence(scores, rank - 1))
+        method = ranking.signals.get(target, "combined")
+        confidence = 1.0 if method == "explicit-reference" else min(ceiling, task_confidence(scores, rank - 1))
         ceiling = confidence
-        method = "explicit-reference" if target in ranking.signals else "combined"
         status = "accepted" if rank == 1 and accept_task_link(target, confidence, ranking) else "suggested"
         links.append(Link(source_id, task.local_id, target, "implements", confidence, method, task.span, status, rank))
     return links
@@ -57,6 +59,12 @@ def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
 
 def linkable_tasks(document: Document) -> list[Task]:
     return [t for t in document.tasks if t.section == "tasks"]
+
+
+def ranker_for(document: Document, index: CentralIndex, examples: Sequence[Example]) -> Ranker:
+    """The combined ranker for one document: the build's central index and the confirmed
+    examples the document may learn from (other provinces' plans)."""
+    return partial(rank_combined, index=index, examples=usable_for(examples, document))
 
 
 def link_document(document: Document, layer: Layer, ranker: Ranker = rank_combined) -> list[Link]:

@@ -7,6 +7,7 @@ long directives, a group prior from the local heading structure, explicit refere
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -14,6 +15,7 @@ from typing import Protocol
 import numpy as np
 from sklearn.metrics.pairwise import cosine_similarity
 
+from kg.link.examples import Example
 from kg.link.text import (
     char_vectorizer,
     clauses,
@@ -45,6 +47,8 @@ class Weights:
     sharpness: float = 8.0  # softmax temperature turning group scores into probabilities
     order: float = 0.4  # lift of the group the plan's order assigns to a heading's tasks
     backward: float = 4.0  # cost (log-probability) of a heading going back to an earlier group
+    examples: float = 0.3  # weight of the nearest confirmed example's similarity (other provinces' plans)
+    example_floor: float = 0.3  # an example less similar than this says nothing
 
 
 @dataclass
@@ -89,11 +93,19 @@ class CentralIndex:
 
     def similarity(self, features: str, corpus: str, local: list[str]) -> np.ndarray:
         """Cosine similarity (local texts x central texts of `corpus`) in the `features` space."""
+        vectorizer, matrix = self._fit(features, corpus)
+        return cosine_similarity(vectorizer.transform(local), matrix)
+
+    def pairwise(self, features: str, left: list[str], right: list[str]) -> np.ndarray:
+        """Cosine similarity of two sets of local texts, weighted by the central tasks' IDF."""
+        vectorizer, _ = self._fit(features, "whole")
+        return cosine_similarity(vectorizer.transform(left), vectorizer.transform(right))
+
+    def _fit(self, features: str, corpus: str) -> tuple:
         if (features, corpus) not in self._fitted:
             vectorizer = _VECTORIZERS[features]()
             self._fitted[features, corpus] = vectorizer, vectorizer.fit_transform(self.corpora[corpus])
-        vectorizer, matrix = self._fitted[features, corpus]
-        return cosine_similarity(vectorizer.transform(local), matrix)
+        return self._fitted[features, corpus]
 
 
 def _order(scores: np.ndarray, ids: list) -> list[tuple]:
@@ -172,6 +184,25 @@ def clause_similarity(local: list[str], index: CentralIndex, weights: Weights, c
     return np.stack([sims[:, end - len(parts) : end].max(axis=1) for parts, end in zip(index.pieces, ends)], axis=1)
 
 
+def example_similarity(local: list[str], examples: Sequence[Example], index: CentralIndex,
+                       weights: Weights) -> np.ndarray:
+    """(local tasks x 03 tasks): the similarity of each local text to its nearest confirmed
+    example of each 03 task (folded syllables and character n-grams), 0 below the floor."""
+    votes = np.zeros((len(local), len(index.ids)))
+    if not examples:
+        return votes
+    texts = [e.text for e in examples]
+    sims = ((1 - weights.char) * index.pairwise("syllables", local, texts)
+            + weights.char * index.pairwise("chars", local, texts))
+    sims[sims < weights.example_floor] = 0.0
+    column = {target: j for j, target in enumerate(index.ids)}
+    for k, example in enumerate(examples):
+        for target in example.targets:
+            if target in column:
+                votes[:, column[target]] = np.maximum(votes[:, column[target]], sims[:, k])
+    return votes
+
+
 def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
     e = np.exp(sharpness * (scores - scores.max(axis=1, keepdims=True)))
     return e / e.sum(axis=1, keepdims=True)
@@ -237,8 +268,9 @@ def monotone_groups(log_votes: np.ndarray, backward: float) -> list[int]:
 
 
 def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
-                  index: CentralIndex | None = None) -> list[Ranking]:
-    """`index`: the layer's CentralIndex when linking many documents (prepared once per build)."""
+                  index: CentralIndex | None = None, examples: Sequence[Example] = ()) -> list[Ranking]:
+    """`index`: the layer's CentralIndex when linking many documents (prepared once per build);
+    `examples`: confirmed links of other provinces' plans (kg.link.examples.usable_for)."""
     index = index if index is not None else CentralIndex(layer)
     directives, ids = index.directives, index.ids
     if not tasks:
@@ -254,11 +286,14 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
     # uses the votes before the lift (with it task@1 0.804, without 0.810; docs/linking.md).
     column = {g.number: j for j, g in enumerate(layer.groups)}
     prior = _softmax(votes, weights.sharpness)[:, [column[d.group] for d in directives]]
-    scores = lexical + weights.group_prior * prior
+    by_example = example_similarity(local, examples, index, weights)
+    scores = lexical + weights.group_prior * prior + weights.examples * by_example
     group_of = _groups_of(directives)
     rankings = []
     for i, task in enumerate(tasks):
         signals = {}
+        for j in np.flatnonzero(by_example[i]):
+            signals[ids[j]] = "combined-with-example"
         for target in explicit_references(task.text):
             if target in ids:
                 scores[i, ids.index(target)] = scores[i].max() + 1.0

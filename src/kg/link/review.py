@@ -9,7 +9,9 @@ import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.model import Link
+from kg.link.examples import Example
+from kg.link.links import linkable_tasks
+from kg.model import Document, Link
 
 COLUMNS = ["source_doc", "local_id", "quote", "target", "target_text", "confidence", "method", "decision"]
 DECISIONS = {"accept": "accepted", "reject": "rejected"}
@@ -29,7 +31,12 @@ class Decision:
 
 
 def quote_of(link: Link) -> str:
-    return " ".join(link.evidence.text.split())[:QUOTE_CHARS]
+    return quote_text(link.evidence.text)
+
+
+def quote_text(text: str) -> str:
+    """The key a decision keeps of the quoted evidence: whitespace-collapsed, cut short."""
+    return " ".join(text.split())[:QUOTE_CHARS]
 
 
 def export_review(links: list[Link], target_texts: dict[str, str], path: Path) -> int:
@@ -103,3 +110,20 @@ def apply_decisions(links: list[Link], decisions: list[Decision]) -> list[Link]:
 
 def decisions_path(data_dir: Path) -> Path:
     return data_dir / "reviews" / "links.csv"
+
+
+def reviewed_examples(documents: list[Document], decisions: list[Decision]) -> list[Example]:
+    """The accepted 03 task links of the review, as confirmed examples for other provinces'
+    plans: a researcher's decision on one plan helps rank the next plan that copies its wording."""
+    accepted: dict[tuple[str, str], list[str]] = {}
+    for d in decisions:
+        if d.status == "accepted" and d.target.startswith("PL2."):
+            accepted.setdefault((d.source_doc, d.quote), []).append(d.target)
+    examples = []
+    for document in documents:
+        for task in linkable_tasks(document):
+            targets = accepted.get((document.source.source_id, quote_text(task.span.text)))
+            if targets:
+                examples.append(Example(task.text, tuple(sorted(targets)), document.meta.jurisdiction,
+                                        document.source.source_id))
+    return examples
