@@ -144,12 +144,13 @@ def label_examples(documents: list[Document], labels: list[Label]) -> list[Examp
 
 def rankers(layer: Layer, examples: list[Example]) -> dict[str, Callable[[Document], Ranker]]:
     """The rankers compared, each made for one document: the plain TF-IDF baseline, the method
-    without confirmed examples, and the method (other provinces' examples only, as in a build)."""
+    without confirmed examples, and the method with the examples of the other provinces only
+    (a build also lets a plan learn from its own province's other plans)."""
     index = CentralIndex(layer)
     return {
         "baseline": lambda document: rank_plain_tfidf,
         "no-examples": lambda document: ranker_for(document, index, ()),
-        "method": lambda document: ranker_for(document, index, examples),
+        "method": lambda document: ranker_for(document, index, examples, hold_out_place=True),
     }
 
 

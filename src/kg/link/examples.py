@@ -6,9 +6,9 @@ which of two near-identical 03 tasks that wording means. The ranker adds, for ea
 similarity of the local text to its nearest confirmed example (nearest-neighbour vote).
 
 The examples are derived from the hand labels (`kg links examples`, committed beside the central
-layer as link-examples.json). A plan never learns from its own province's examples
-(`usable_for`), so the links of the seed plans are what a new province's plan would get, and
-`kg eval links` measures them held out."""
+layer as link-examples.json). A plan never learns from its own labels (`usable_for`); a build
+lets it learn from the other plans of its province (a provincial People's Committee plan copies
+its Party committee's programme), while `kg eval links` holds out the whole province."""
 
 from __future__ import annotations
 
@@ -30,10 +30,13 @@ class Example:
     source_id: str
 
 
-def usable_for(examples: Iterable[Example], document: Document) -> list[Example]:
-    """The examples a document may learn from: none of its own province's (nor its own)."""
+def usable_for(examples: Iterable[Example], document: Document, hold_out_place: bool = False) -> list[Example]:
+    """The examples a document may learn from: never its own; with `hold_out_place`, none of its
+    province's either (how `kg eval links` measures, since two seed plans of one province
+    restate each other)."""
     place, source = document.meta.jurisdiction, document.source.source_id
-    return [e for e in examples if e.source_id != source and not (place and e.place == place)]
+    return [e for e in examples
+            if e.source_id != source and not (hold_out_place and place and e.place == place)]
 
 
 def save_examples(examples: Sequence[Example], folder: Path) -> Path:

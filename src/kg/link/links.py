@@ -61,10 +61,11 @@ def linkable_tasks(document: Document) -> list[Task]:
     return [t for t in document.tasks if t.section == "tasks"]
 
 
-def ranker_for(document: Document, index: CentralIndex, examples: Sequence[Example]) -> Ranker:
+def ranker_for(document: Document, index: CentralIndex, examples: Sequence[Example],
+               hold_out_place: bool = False) -> Ranker:
     """The combined ranker for one document: the build's central index and the confirmed
-    examples the document may learn from (other provinces' plans)."""
-    return partial(rank_combined, index=index, examples=usable_for(examples, document))
+    examples the document may learn from (kg.link.examples.usable_for)."""
+    return partial(rank_combined, index=index, examples=usable_for(examples, document, hold_out_place))
 
 
 def link_document(document: Document, layer: Layer, ranker: Ranker = rank_combined) -> list[Link]:
