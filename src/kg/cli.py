@@ -189,7 +189,8 @@ def eval_group() -> None:
               show_default=True, help="Folder with sources/ and reference/.")
 @click.option("--errors", is_flag=True, help="Also list the labelled targets the target linker gets wrong.")
 def eval_links(data_dir: Path, errors: bool) -> None:
-    """Accuracy of the 57 group and 03 task links (baseline and method) and of the target links
+    """Accuracy of the 57 group and 03 task links (plain TF-IDF baseline, the method without and
+    with the confirmed examples of other provinces) and of the target links
     (indicator, 03 Phụ lục I echo, accepted precision/recall, leave-one-document-out), per document."""
     from kg.evaluation.links import main as evaluate_links
     from kg.evaluation.targets import main as evaluate_targets
@@ -235,7 +236,8 @@ def eval_robustness(labels_dir: Path, data_dir: Path, states: tuple[str, ...], n
 
 @main.group()
 def links() -> None:
-    """Review the suggested links from local tasks and targets to the central layer."""
+    """Review the suggested links from local tasks and targets to the central layer, and derive
+    the confirmed examples the task ranker learns from."""
 
 
 @links.command("export-review")
@@ -286,7 +288,6 @@ def links_examples(data_dir: Path, out_dir: Path) -> None:
 
     documents, _ = extract_all(data_dir / "sources")
     examples = label_examples(documents, load_labels())
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = save_examples(examples, out_dir)
     click.echo(f"wrote {len(examples)} examples from {len({e.source_id for e in examples})} plans to {path}")
 

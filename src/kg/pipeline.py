@@ -14,6 +14,7 @@ from rdflib.namespace import PROV, RDF
 from kg import __version__
 from kg.central import CentralLayer, load_reference
 from kg.extract import extract_document
+from kg.files import write_atomic
 from kg.graph import ids
 from kg.graph.build import document_graph
 from kg.graph.io import (
@@ -21,7 +22,6 @@ from kg.graph.io import (
     serialize_sorted,
     sorted_nquads,
     sorted_quads,
-    write_atomic,
 )
 from kg.graph.links import (
     citation_links_graph,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from kg.central.layer import CentralLayer, from_json, to_json
+from kg.files import write_atomic
 
 JSON_NAME = "central.json"
 TTL_NAME = "central.ttl"
@@ -19,11 +20,9 @@ def write_reference(layer: CentralLayer, out_dir: Path) -> tuple[Path, Path]:
     """Write central.json and central.ttl into `out_dir`; the same layer gives the same bytes."""
     from kg.graph.reference import reference_graph, serialize_sorted
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path, ttl_path = out_dir / JSON_NAME, out_dir / TTL_NAME
-    json_path.write_text(dumps(layer), encoding="utf-8")
-    ttl_path.write_text(serialize_sorted(reference_graph(layer)), encoding="utf-8")
+    json_path, ttl_path = Path(out_dir) / JSON_NAME, Path(out_dir) / TTL_NAME
+    write_atomic(json_path, dumps(layer).encode("utf-8"))
+    write_atomic(ttl_path, serialize_sorted(reference_graph(layer)).encode("utf-8"))
     return json_path, ttl_path
 
 

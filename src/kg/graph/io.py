@@ -1,4 +1,4 @@
-"""Writing graphs: deterministic serialisation, written atomically (a temp file, then a rename).
+"""Writing graphs: deterministic serialisation (kg.files.write_atomic writes the files).
 
 rdflib builds the graphs; the files are written by pyoxigraph from quads sorted by graph, subject,
 predicate and object, with the prefix lines sorted: the same triples always give the same bytes.
@@ -7,10 +7,6 @@ eight (its prefix search dominates).
 """
 
 from __future__ import annotations
-
-import os
-import tempfile
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -25,20 +21,6 @@ FILE_PREFIXES = {k: str(v) for k, v in NAMESPACES.items() if k not in ("doc", "a
 def bind_prefixes(graph: Graph) -> None:
     for prefix, namespace in NAMESPACES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def sorted_quads(nquads: bytes) -> list[ox.Quad]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kg.files import write_atomic
 from kg.model import Document
 
 FILE_NAME = "link-examples.json"
@@ -43,7 +44,7 @@ def save_examples(examples: Sequence[Example], folder: Path) -> Path:
     """Write the examples sorted (byte-identical for the same examples); returns the path."""
     path = folder / FILE_NAME
     rows = sorted((asdict(e) for e in examples), key=lambda e: (e["source_id"], e["text"], e["targets"]))
-    path.write_text(json.dumps({"examples": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_atomic(path, (json.dumps({"examples": rows}, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path
 
 
