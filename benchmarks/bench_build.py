@@ -111,6 +111,7 @@ def worker(sources: Path, out: Path) -> dict:
     from kg.central import load_reference
     from kg.graph.io import sorted_nquads
     from kg.link.citations import complete_citations
+    from kg.link.examples import load_examples
     from kg.pipeline import assemble, extract_all, link_all, write_outputs
 
     seconds: dict[str, float] = {}
@@ -128,7 +129,7 @@ def worker(sources: Path, out: Path) -> dict:
     seconds["extract"] = time.perf_counter() - start
     seconds["read"] = marks[0] - start  # reading and normalising the files, before the first document
     start = time.perf_counter()
-    links = link_all(documents, layer, ROOT / "data")
+    links = link_all(documents, layer, ROOT / "data", load_examples(ROOT / "data" / "reference"))
     seconds["link"] = time.perf_counter() - start
     start = time.perf_counter()
     dataset, summaries = assemble(documents, layer, config.ONTOLOGY_DIR, links)

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Protocol
 
 import numpy as np
+from scipy import sparse
 from sklearn.metrics.pairwise import cosine_similarity
 
 from kg.link.examples import Example
@@ -85,6 +86,7 @@ class CentralIndex:
             "titles": [g.title for g in layer.groups],
         }
         self._fitted: dict[tuple[str, str], tuple] = {}
+        self._example_rows: dict[str, dict[str, sparse.csr_matrix]] = {}
 
     @cached_property
     def known(self) -> frozenset[str]:
@@ -96,10 +98,15 @@ class CentralIndex:
         vectorizer, matrix = self._fit(features, corpus)
         return cosine_similarity(vectorizer.transform(local), matrix)
 
-    def pairwise(self, features: str, left: list[str], right: list[str]) -> np.ndarray:
-        """Cosine similarity of two sets of local texts, weighted by the central tasks' IDF."""
+    def pairwise(self, features: str, local: list[str], examples: list[str]) -> np.ndarray:
+        """Cosine similarity of local texts to example texts, weighted by the central tasks' IDF.
+        Each example is vectorized once per build (every document meets the same examples)."""
         vectorizer, _ = self._fit(features, "whole")
-        return cosine_similarity(vectorizer.transform(left), vectorizer.transform(right))
+        rows = self._example_rows.setdefault(features, {})
+        missing = [text for text in dict.fromkeys(examples) if text not in rows]
+        if missing:
+            rows.update(zip(missing, vectorizer.transform(missing)))
+        return cosine_similarity(vectorizer.transform(local), sparse.vstack([rows[text] for text in examples]))
 
     def _fit(self, features: str, corpus: str) -> tuple:
         if (features, corpus) not in self._fitted:
