@@ -102,3 +102,17 @@ def test_a_malformed_examples_file_is_named(tmp_path):
     (tmp_path / FILE_NAME).write_text(json.dumps({"examples": [{"text": "x"}]}), encoding="utf-8")
     with pytest.raises(ValueError, match=FILE_NAME):
         load_examples(tmp_path)
+
+
+def test_a_build_without_examples_says_so(tmp_path):
+    import shutil
+
+    shutil.copytree(DATA_DIR / "sources", tmp_path / "data" / "sources")
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    shutil.copy(DATA_DIR / "reference" / "central.json", reference)
+    result = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "data"), "--reference", str(reference),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert f"no {FILE_NAME} in {reference}" in result.output
+    assert "combined-with-example" not in (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")

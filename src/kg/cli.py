@@ -38,6 +38,7 @@ def _progress(label: str):
               "exists, else the project's data/reference, so a folder of new plans needs only sources/.")
 def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
     """Build the graph from the documents in DATA and print what each document gave."""
+    from kg.link.examples import FILE_NAME as EXAMPLES_FILE
     from kg.pipeline import build as run_build
 
     if not (data_dir / "sources").is_dir():
@@ -46,6 +47,9 @@ def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
     if not (reference_dir / "central.json").is_file():
         raise click.UsageError(f"{reference_dir / 'central.json'} is missing: "
                                "run `kg reference --corpus PATH` to derive the central layer")
+    if not (reference_dir / EXAMPLES_FILE).is_file():
+        click.echo(f"note: no {EXAMPLES_FILE} in {reference_dir}: tasks are ranked without confirmed examples "
+                   "(`kg links examples --out DIR` derives them from the hand labels)", err=True)
     try:
         report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"),
                            reference_dir=reference_dir)
@@ -226,7 +230,6 @@ def eval_robustness(labels_dir: Path, data_dir: Path, states: tuple[str, ...], n
     agreement with the clean run and the precision / recall against the labels."""
     from kg.central import load_reference
     from kg.evaluation.robustness import evaluate, format_results
-
     from kg.link.examples import load_examples
 
     layer = None if no_links else load_reference(data_dir / "reference")

@@ -119,7 +119,7 @@ class Run:
 
 def run_text(text: str, source_id: str, entry: dict, layer: Layer | None, examples: Sequence[Example] = (),
              index: CentralIndex | None = None) -> Run:
-    """`examples`: confirmed examples, used as in a build (other provinces' only)."""
+    """`examples`: confirmed examples, used as in a build (never the plan's own)."""
     from kg.extract import extract_document
 
     source = source_from_bytes(text.encode("utf-8"), source_id, entry.get("file", source_id), entry)

@@ -48,7 +48,7 @@ class Weights:
     sharpness: float = 8.0  # softmax temperature turning group scores into probabilities
     order: float = 0.4  # lift of the group the plan's order assigns to a heading's tasks
     backward: float = 4.0  # cost (log-probability) of a heading going back to an earlier group
-    examples: float = 0.3  # weight of the nearest confirmed example's similarity (other provinces' plans)
+    examples: float = 0.3  # weight of the nearest confirmed example's similarity (other plans' tasks)
     example_floor: float = 0.3  # an example less similar than this says nothing
 
 
@@ -277,7 +277,7 @@ def monotone_groups(log_votes: np.ndarray, backward: float) -> list[int]:
 def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
                   index: CentralIndex | None = None, examples: Sequence[Example] = ()) -> list[Ranking]:
     """`index`: the layer's CentralIndex when linking many documents (prepared once per build);
-    `examples`: confirmed links of other provinces' plans (kg.link.examples.usable_for)."""
+    `examples`: confirmed links of other plans' tasks (kg.link.examples.usable_for)."""
     index = index if index is not None else CentralIndex(layer)
     directives, ids = index.directives, index.ids
     if not tasks:
