@@ -145,3 +145,9 @@ RESOLUTION_202 = {
     "Đồng Tháp": ("Đồng Tháp", "Tiền Giang"), "Cà Mau": ("Cà Mau", "Bạc Liêu"), "An Giang": ("An Giang", "Kiên Giang"),
 }
 PROVINCE_BASIS = "nq202"
+
+
+def basis_text(key: str) -> str:
+    basis = BASES[key]
+    year, month, day = basis.in_force.split("-")
+    return f"{basis.ref.symbol} ({basis.title}), hiệu lực {day}/{month}/{year}"
