@@ -28,7 +28,8 @@ from kg.central.reorganisation import (
     Change,
     basis_text,
 )
-from kg.extract.agencies import normalize_agency, slug
+from kg.extract.agencies import normalize_agency, slug, without_place
+from kg.extract.places import place_name
 from kg.model import Agency
 from kg.parse.normalize import fold
 
@@ -62,8 +63,9 @@ def _local_key(kind: str, agency: Agency, resulting: Agency | None = None) -> st
 
 
 def _in_province(agency: Agency, province: str, is_city: bool) -> Agency:
-    """The same body in the province of today (a 'Tỉnh ủy' becomes a 'Thành ủy' in a city)."""
-    name = agency.name
+    """The same body in the province of today (a 'Tỉnh ủy' becomes a 'Thành ủy' in a city), without
+    the old province's name."""
+    name = without_place(agency.name, place_name(agency.jurisdiction))
     for provincial, city in _PROVINCE_TITLES:
         name = name.replace(provincial, city) if is_city else name
     return Agency(slug(name), name, province, agency.collective, agency.kind)
