@@ -108,6 +108,7 @@ class AgencyMention:
     agency: Agency
     role: Role
     evidence: Span
+    written: str = ""  # the name as the document writes it ('Sở TT&TT'), kept as a label
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from rdflib.namespace import PROV, RDF
 
 from kg import __version__
 from kg.central import CentralLayer, load_reference
+from kg.central.provinces import ProvinceMap, load_provinces
 from kg.extract import extract_document
 from kg.files import write_atomic
 from kg.graph import ids
@@ -30,6 +31,7 @@ from kg.graph.links import (
     target_index,
 )
 from kg.graph.reference import reference_graph
+from kg.graph.reorganisation import reorganisation_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
@@ -43,7 +45,7 @@ from kg.link.review import (
     reviewed_examples,
 )
 from kg.link.targets import TargetLinker, assign_indicators, link_targets
-from kg.model import Document, Link
+from kg.model import Agency, Document, Link
 from kg.sources import SourceError, load_sources
 
 OUTPUTS = {"trig": "graph.trig", "turtle": "graph.ttl", "nquads": "graph.nq"}
@@ -133,7 +135,8 @@ def _copy_into(dataset: Dataset, name: str, graph: Graph) -> None:
 
 
 def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
-             links: dict[str, list[Link]]) -> tuple[Dataset, list[DocumentSummary]]:
+             links: dict[str, list[Link]], provinces: ProvinceMap | None = None
+             ) -> tuple[Dataset, list[DocumentSummary]]:
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
     run = run_iri(documents)
@@ -152,12 +155,20 @@ def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
         citation_links_graph(link_graph, document, run)
         summaries.append(summarise(document, str(doc), len(graph), own_links))
     _copy_into(dataset, "reference", reference_graph(layer))
+    _copy_into(dataset, "reorganisation", reorganisation_graph(named_agencies(documents), provinces))
     _copy_into(dataset, "ontology", ontology_graph(ontology_dir))
     runs = dataset.graph(URIRef(ids.graph_iri("build")))
     runs.add((run, RDF.type, PROV.Activity))
     runs.add((run, PROV.wasAssociatedWith, URIRef(f"{ids.BASE}software/nq57-kg/{__version__}")))
     mark_loaded(dataset, runs)
     return dataset, summaries
+
+
+def named_agencies(documents: list[Document]) -> set[Agency]:
+    """Every body the documents name: issuers, task agencies, target monitors."""
+    found = {d.meta.issuer for d in documents if d.meta.issuer}
+    found |= {m.agency for d in documents for t in d.tasks for m in t.agencies}
+    return found | {m.agency for d in documents for t in d.targets for m in t.monitoring}
 
 
 def mark_loaded(dataset: Dataset, into: Graph) -> None:
@@ -203,7 +214,7 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
     documents, errors = extract_all(data_dir / "sources", progress)
     complete_citations(documents, (d.ref for d in layer.documents))
     links = link_all(documents, layer, data_dir, load_examples(reference_dir))
-    dataset, summaries = assemble(documents, layer, ontology_dir, links)
+    dataset, summaries = assemble(documents, layer, ontology_dir, links, load_provinces(reference_dir))
     graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
     nquads = sorted_nquads(dataset)
     del dataset  # the largest object of a build, no longer needed once it is N-Quads

@@ -43,13 +43,19 @@ class NationalTarget:
 
 @dataclass
 class ChangeEvent:
-    """A 2025 ministry merger: the original body's tasks pass to the resulting one."""
+    """A 2025 change of a body (kg.central.reorganisation): merger, renaming or abolition (the
+    original's tasks pass to the resulting body, which carries them now) or a split of functions
+    (only `functions` move; the original goes on or ends by another event)."""
 
     key: str
     original: Agency
     resulting: Agency
     date: str | None
-    basis: str  # what the date and the merger rest on
+    basis: str  # what the date and the change rest on, as text
+    kind: str = "merger"  # merger, split-of-functions, renaming, abolition
+    basis_key: str = ""  # key of kg.central.reorganisation.BASES
+    functions: str = ""  # what moves in a split of functions
+    new_body: bool = False  # the resulting body is founded by the change
 
 
 @dataclass

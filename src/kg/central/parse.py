@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from kg.central.indicators import INDICATORS, indicator_key
-from kg.central.layer import CentralDocument, CentralLayer, ChangeEvent, DocumentRelation, NationalTarget
+from kg.central.layer import CentralDocument, CentralLayer, DocumentRelation, NationalTarget
+from kg.central.succession import ministry_events
 from kg.extract.agencies import normalize_agency, split_agency_list
 from kg.extract.deadlines import parse_deadline
 from kg.extract.targets import targets_from_table, targets_in_text
@@ -32,15 +33,6 @@ FILES = {
     "report": "71-NQ-CP_PL-trich-37-nhiem-vu.txt",
 }
 NATIONAL = "vn"
-# Curated: the corpus shows the reassignment (report tasks of Bộ TT&TT now led by Bộ KH&CN) but
-# not the decisions themselves; see docs/central-layer.md for the source of the date.
-MERGERS = (
-    ("Bộ Thông tin và Truyền thông", "Bộ Khoa học và Công nghệ"),
-    ("Bộ Kế hoạch và Đầu tư", "Bộ Tài chính"),
-)
-MERGER_DATE = "2025-03-01"
-MERGER_BASIS = ("Nghị quyết 176/2025/QH15 (cơ cấu tổ chức Chính phủ khóa XV); Nghị định 29/2025/NĐ-CP (Bộ Tài chính) "
-                "và 55/2025/NĐ-CP (Bộ Khoa học và Công nghệ), hiệu lực 01/03/2025")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _PUNCT = re.compile(r"[^\w]+")
 
@@ -371,7 +363,8 @@ def parse_central(corpus_dir: Path) -> CentralLayer:
     national57 = list(layer.targets)
     for target in pl1_targets(raw["pl1"]):
         layer.targets.append(NationalTarget("nq03-programme", target, objective_for(target, national57, objectives)))
-    layer.changes = [ChangeEvent(f"merger-{i}", national(old), national(new), MERGER_DATE, MERGER_BASIS)
-                     for i, (old, new) in enumerate(MERGERS, start=1)]
+    # curated: the corpus shows the reassignment (report tasks of Bộ TT&TT now led by Bộ KH&CN) but
+    # not the decisions (kg.central.reorganisation, docs/reorganisation.md)
+    layer.changes = ministry_events()
     layer.repairs = repairs
     return layer

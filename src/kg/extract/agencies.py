@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.places import NATIONAL, place_name
 from kg.model import Agency, Role
 from kg.parse.normalize import UPPER, fold
 
@@ -23,6 +24,11 @@ ABBREVIATIONS = {
     "TT&TT": "Thông tin và Truyền thông",
     "TTTT": "Thông tin và Truyền thông",
     "KH&ĐT": "Kế hoạch và Đầu tư",
+    "KHĐT": "Kế hoạch và Đầu tư",
+    "GTVT": "Giao thông vận tải",
+    "TNMT": "Tài nguyên và Môi trường",
+    "LĐTBXH": "Lao động - Thương binh và Xã hội",
+    "DT&TG": "Dân tộc và Tôn giáo",
     "GD&ĐT": "Giáo dục và Đào tạo",
     "GDĐT": "Giáo dục và Đào tạo",
     "VH,TT&DL": "Văn hóa, Thể thao và Du lịch",
@@ -100,6 +106,16 @@ def _cut_folded(pattern: str, text: str, keep: str = "") -> str:
     return text[: m.start()] + keep + text[m.end() :] if m else text
 
 
+def without_place(name: str, place: str) -> str:
+    """`name` without the jurisdiction's name where it only scopes the body ('Ủy ban nhân dân
+    thành phố Cần Thơ', 'Ban Thường vụ Tỉnh ủy Quảng Nam'), so that the body written with and
+    without it is one node; a name that is the body's own ('Báo Cần Thơ') keeps it."""
+    if not place:
+        return name
+    pattern = rf"(?:\s+(?:tinh|thanh pho|tp\.?)|(?<=tinh uy)|(?<=thanh uy))\s+{re.escape(fold(place))}$"
+    return canonical_name(_cut_folded(pattern, name))
+
+
 def canonical_name(name: str) -> str:
     """Full name with abbreviations expanded, trailing punctuation and 'thành phố/tỉnh' scope removed."""
     name = expand_abbreviations(re.sub(r"\s+", " ", name)).strip(" .;:,-")
@@ -126,7 +142,8 @@ def normalize_agency(name: str, jurisdiction: str) -> Agency:
         canonical = canonical[:1].upper() + canonical[1:]
     national = folded.startswith(_NATIONAL_HEADS) or "trung uong" in folded and not collective
     scope = "vn" if national else jurisdiction
-    return Agency(key=slug(canonical), name=canonical, jurisdiction=scope, collective=collective)
+    key = slug(without_place(canonical, place_name(scope) if scope != NATIONAL else ""))
+    return Agency(key=key, name=canonical, jurisdiction=scope, collective=collective)
 
 
 def _protect(text: str) -> tuple[str, list[str]]:

@@ -111,7 +111,7 @@ def targets_from_table(rows: list[TableRow], jurisdiction: str, text: str) -> li
         if not values and result:
             values = [TargetValue(None, None, "qualitative", _unit_code(unit)[0], "", "", result)]
         span = Span(row.start, row.end, text[row.start : row.end])
-        monitoring = [AgencyMention(normalize_agency(name, jurisdiction), Role.MONITORING, span)
+        monitoring = [AgencyMention(normalize_agency(name, jurisdiction), Role.MONITORING, span, name)
                       for name in split_agency_list(agency)]
         targets.append(Target(f"{row.path}", indicator, values, year, span, monitoring, part_path=row.path))
     return targets

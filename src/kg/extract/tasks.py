@@ -132,7 +132,8 @@ def agencies_in_text(text: str, span: Span, jurisdiction: str) -> list[AgencyMen
         agency = normalize_agency(name, jurisdiction)
         if (agency.key, role) not in seen:
             seen.add((agency.key, role))
-            mentions.append(AgencyMention(agency, role, Span(span.start + start, span.start + end, text[start:end])))
+            mentions.append(AgencyMention(agency, role, Span(span.start + start, span.start + end, text[start:end]),
+                                          name.strip()))
     return mentions
 
 
@@ -146,7 +147,7 @@ def tasks_from_rows(rows: list[TableRow], jurisdiction: str, text: str) -> list[
         task = Task(row.path, row.cells[0], row.path, row.group_path, row.group_heading, "tasks", span)
         for role, names in ((Role.LEAD, row.cell("Cơ quan chủ trì", "Chủ trì")),
                             (Role.COOPERATING, row.cell("Cơ quan phối hợp", "Phối hợp"))):
-            task.agencies += [AgencyMention(normalize_agency(n, jurisdiction), role, span)
+            task.agencies += [AgencyMention(normalize_agency(n, jurisdiction), role, span, n)
                               for n in split_agency_list(names)]
         task.deadline = parse_deadline(row.cell("Thời gian", "Thời hạn", "Tiến độ"), span)
         task.expected_output = row.cell("Kết quả", "Sản phẩm")

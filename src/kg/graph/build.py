@@ -79,8 +79,13 @@ def add_agency(graph: Graph, agency: Agency) -> URIRef:
 
 
 def add_agencies(graph: Graph, subject: URIRef, mentions: list[AgencyMention]) -> None:
+    """Role links; a name written otherwise than the canonical one ('Sở TT&TT') is kept as an
+    alternative label of the agency in the document's graph."""
     for mention in mentions:
-        graph.add((subject, ROLE_PROPERTY[mention.role.value], add_agency(graph, mention.agency)))
+        node = add_agency(graph, mention.agency)
+        graph.add((subject, ROLE_PROPERTY[mention.role.value], node))
+        if mention.written and mention.written != mention.agency.name:
+            graph.add((node, SKOS.altLabel, vi(mention.written)))
 
 
 def add_deadline(graph: Graph, subject: URIRef, deadline: Deadline) -> None:

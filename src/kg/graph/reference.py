@@ -1,5 +1,5 @@
 """The central layer as RDF: documents, the seven 57 groups, directives, national targets,
-indicator concepts and the 2025 ministry mergers. No blank nodes; same layer, same bytes."""
+indicator concepts and the 2025 ministry changes (kg.graph.reorganisation). No blank nodes; same layer, same bytes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from kg.central.layer import CentralDocument, CentralLayer, NationalTarget
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_agency, add_deadline, add_place, add_target, vi
 from kg.graph.io import serialize_dataset
-from kg.graph.vocab import DCT, ELI, KG, ORG
+from kg.graph.reorganisation import add_change
+from kg.graph.vocab import DCT, ELI, KG
 from kg.model import CentralDirective
 
 GROUP_SCHEME = "nq57-group"
@@ -108,17 +109,6 @@ def add_national_target(graph: Graph, layer: CentralLayer, national: NationalTar
         graph.add((node, KG.implements, objective))
 
 
-def add_changes(graph: Graph, layer: CentralLayer) -> None:
-    for change in layer.changes:
-        node = URIRef(f"{ids.BASE}event/{change.key}")
-        graph.add((node, RDF.type, ORG.ChangeEvent))
-        graph.add((node, ORG.originalOrganization, add_agency(graph, change.original)))
-        graph.add((node, ORG.resultingOrganization, add_agency(graph, change.resulting)))
-        graph.add((node, RDFS.comment, vi(change.basis)))
-        if change.date:
-            graph.add((node, DCT.date, Literal(change.date, datatype=XSD.date)))
-
-
 def reference_graph(layer: CentralLayer) -> Graph:
     graph = Graph()
     for document in layer.documents:
@@ -131,7 +121,8 @@ def reference_graph(layer: CentralLayer) -> Graph:
         add_directive(graph, document_node(layer, layer.document_of(directive.doc)), directive)
     for national in layer.targets:
         add_national_target(graph, layer, national)
-    add_changes(graph, layer)
+    for change in layer.changes:
+        add_change(graph, change)
     return graph
 
 

@@ -90,6 +90,15 @@ class KG(DefinedNamespace):
     sourceFile: object
     sha256: object
     secondarySource: object
+    # the 2025 reorganisation
+    changeKind: object
+    legalBasis: object
+    functions: object
+    succeededBy: object
+    validFrom: object
+    validUntil: object
+    originalPlace: object
+    resultingPlace: object
 
 
 NAMESPACES = {
