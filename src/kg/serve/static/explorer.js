@@ -33,18 +33,25 @@ export function link(iri, text) { return el("a", { href: href(iri), title: iri, 
 
 export function badge(status) { return el("span", { class: `badge ${status}`, text: status }); }
 
-// The task text with the evidence quote marked; a quote that is not inside the text is shown beside it.
+// The task text with the evidence marked: every line of the quote found in the text (a table row's
+// quote holds its number and agencies too); a quote found nowhere in the text is shown beneath it.
 export function marked(text, evidence) {
   const container = el("div", { class: "source", lang: "vi" });
-  const quote = (evidence || "").replace(/^\s*([\p{L}\d]{1,4}[.)]|[-+•])\s+/u, "").trim();
-  const at = quote ? text.indexOf(quote.slice(0, 60)) : -1;
-  if (at < 0) {
-    container.append(text);
-    if (quote) container.append(el("blockquote", {}, el("mark", { text: evidence })));
-    return container;
+  const ranges = [];
+  for (const line of (evidence || "").split("\n")) {
+    const piece = line.replace(/^\s*([\p{L}\d]{1,4}[.)]|[-+•])\s+/u, "").trim();
+    const at = piece.length > 8 ? text.indexOf(piece) : -1;
+    if (at >= 0) ranges.push([at, at + piece.length]);
   }
-  const end = Math.min(text.length, at + quote.length);
-  container.append(text.slice(0, at), el("mark", { text: text.slice(at, end) }), text.slice(end));
+  ranges.sort((a, b) => a[0] - b[0]);
+  let done = 0;
+  for (const [from, to] of ranges) {
+    if (from < done) continue;
+    container.append(text.slice(done, from), el("mark", { text: text.slice(from, to) }));
+    done = to;
+  }
+  container.append(text.slice(done));
+  if (evidence && !ranges.length) container.append(el("blockquote", {}, el("mark", { text: evidence })));
   return container;
 }
 
