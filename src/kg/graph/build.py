@@ -115,12 +115,22 @@ def add_part(graph: Graph, doc: URIRef, part: Part) -> URIRef:
     graph.add((node, RDF.type, KG.DocumentPart))
     graph.add((node, ELI.is_part_of, parent))
     graph.add((node, KG.localId, Literal(part.path)))
+    # where the part starts in the normalised text: the only reliable document order (local ids
+    # such as 'p12', '3~2' or 'II.1.đ' do not sort)
+    graph.add((node, KG.position, Literal(part.span.start)))
     if part.heading:
         graph.add((node, KG.text, vi(part.heading)))
-        graph.add((node, RDFS.label, vi(f"{part.label} {part.heading}".strip()[:120])))
+        graph.add((node, RDFS.label, vi(short_label(f"{part.label} {part.heading}".strip()))))
     if part.implicit:
         graph.add((node, KG.implicitHeading, Literal(True)))
     return node
+
+
+def short_label(text: str, limit: int = 120) -> str:
+    """A label of at most `limit` characters, cut at a word with an ellipsis rather than mid-word."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def add_task(graph: Graph, doc: URIRef, task: Task) -> URIRef:

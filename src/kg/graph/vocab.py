@@ -87,6 +87,7 @@ class KG(DefinedNamespace):
     signingMode: object
     fromManifest: object
     implicitHeading: object
+    position: object
     sourceFile: object
     sha256: object
     secondarySource: object

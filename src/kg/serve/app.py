@@ -42,6 +42,7 @@ from kg.serve.description import (
     html_page,
     service_description,
 )
+from kg.serve import explorer
 from kg.serve.negotiation import negotiate, prefers_html, supported
 from kg.serve.protocol import ServiceError, read_request
 from kg.serve.resource import (
@@ -136,14 +137,16 @@ def create_app(
     app.add_api_route("/health", health, methods=["GET"])
     app.add_api_route("/.well-known/void", void, methods=["GET", "HEAD"])
     app.add_api_route("/data/{path:path}", data, methods=["GET", "HEAD"])
+    explorer.register(app)
     # Not a catch-all route, which would shadow routes added later: the router's fallback instead.
     app.router.default = _dereference(app.router.default)
     return app
 
 
 async def home(request: Request) -> Response:
-    """The server's root names no resource of ours: send the visitor to the query form."""
-    return RedirectResponse(str(request.url_for("sparql")), status_code=303)
+    """The server's root names no resource of ours: browsers go to the explorer, other clients to /sparql."""
+    target = "explore-" if prefers_html(request.headers.get("accept")) else "sparql"
+    return RedirectResponse(str(request.url_for(target)), status_code=303)
 
 
 async def sparql(request: Request) -> Response:
