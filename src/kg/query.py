@@ -2,7 +2,9 @@
 
 pyoxigraph rather than rdflib: rdflib's SPARQL measured 5-300x slower on a 1M-triple graph shaped
 like ours. The default graph of every query is the union of the named graphs (one per source
-document), unless the caller names a dataset explicitly.
+document), unless the query (FROM / FROM NAMED) or the caller names a dataset. The union is
+materialised into the store's default graph when loading: pyoxigraph's own union view repeats a
+triple once per graph stating it (COUNT(*) too high), where the RDF merge holds it once.
 
 One table, FORMATS, drives content negotiation, `kg query --format`, the service description and
 docs/endpoint.md.
@@ -32,6 +34,12 @@ class QueryError(ValueError):
 
 class QueryTimeout(RuntimeError):
     """The query ran past its deadline."""
+
+
+# pyoxigraph's recursive-descent parser overflows the thread stack (a segfault, no exception) on a
+# few thousand nested groups; no real query comes near this depth.
+MAX_NESTING = 128
+_OPEN, _CLOSE = "{([", "})]"
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,60 @@ def load_store(paths: Iterable[str | Path]) -> ox.Store:
             store.bulk_load(path=path, format=fmt)
         except (SyntaxError, OSError) as err:
             raise ValueError(f"{path}: cannot load: {err}") from err
+    union_default_graph(store)
     return store
+
+
+def union_default_graph(store: ox.Store) -> None:
+    """Copy every named graph's triples into the default graph, each distinct triple once."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Raise QueryError if brackets nest deeper than `limit` (strings, IRIs and comments skipped)."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i = _after_string(text, i + len(quote), quote)
+            continue
+        if c == "#":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif c == "<":
+            end = _iri_end(text, i)
+            i = end if end else i
+        elif c in _OPEN:
+            depth += 1
+            if depth > limit:
+                raise QueryError(f"the query nests groups, brackets or parentheses more than {limit} deep "
+                                 f"(at character {i + 1}); flatten it")
+        elif c in _CLOSE:
+            depth = max(0, depth - 1)
+        i += 1
+
+
+def _after_string(text: str, i: int, quote: str) -> int:
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text.startswith(quote, i):
+            return i + len(quote)
+        else:
+            i += 1
+    return i
+
+
+def _iri_end(text: str, i: int) -> int | None:
+    """Index of the '>' closing an IRI opened at i, or None when '<' is the less-than operator."""
+    for j in range(i + 1, min(len(text), i + 4096)):
+        ch = text[j]
+        if ch == ">":
+            return j
+        if ch in '<"{}|^`\\' or ch <= " ":
+            return None
+    return None
 
 
 def run_query(
@@ -125,19 +186,22 @@ def run_query(
     deadline: float | None = None,
     default_graphs: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run one SPARQL query and keep at most `max_rows` rows (marking truncation).
 
     `deadline` (time.monotonic()) is checked between rows, so a runaway query stops its worker.
-    Passing `default_graphs` or `named_graphs` replaces the union default graph and any FROM clause.
+    Passing `default_graphs` or `named_graphs` replaces the union default graph and any FROM clause;
+    otherwise FROM / FROM NAMED in the query choose the dataset. Relative IRIs resolve against `base_iri`.
     """
-    dataset: dict[str, object] = {"use_default_graph_as_union": default_graphs is None and named_graphs is None}
-    if not dataset["use_default_graph_as_union"]:
+    check_nesting(text)
+    dataset: dict[str, object] = {}
+    if default_graphs is not None or named_graphs is not None:
         dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs or ()]
         if named_graphs is not None:
             dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     try:
-        answer = store.query(text, prefixes=PREFIXES, **dataset)
+        answer = store.query(text, prefixes=PREFIXES, base_iri=base_iri, **dataset)
     except SyntaxError as err:
         raise QueryError(str(err)) from err
     if isinstance(answer, ox.QueryBoolean):

@@ -6,6 +6,8 @@ the same inputs serialise to the same bytes.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 
@@ -43,6 +45,15 @@ ROLE_PROPERTY = {
 UNIT_IRI = {"percent": UNIT.PERCENT}
 _TIME_PROPERTY = {Precision.DAY: (TIME.inXSDDate, XSD.date), Precision.MONTH: (TIME.inXSDgYearMonth, XSD.gYearMonth),
                   Precision.YEAR: (TIME.inXSDgYear, XSD.gYear)}
+
+
+def number(value: float, datatype: URIRef = XSD.double, places: int | None = None) -> Literal:
+    """A numeric literal in the shortest lexical form of its value ("0.95", "15"): SPARQL stores keep
+    values, not lexical forms, so "0.9500" or "15.0" would be served as something other than the
+    build files say. `places` rounds first (confidences are kept to four places)."""
+    exact = Decimal(repr(float(value)))
+    exact = exact if places is None else round(exact, places)
+    return Literal(format(exact.normalize(), "f"), datatype=datatype, normalize=False)
 
 
 def vi(text: str) -> Literal:
@@ -152,12 +163,12 @@ def add_task(graph: Graph, doc: URIRef, task: Task) -> URIRef:
 def add_value(graph: Graph, node: URIRef, value: TargetValue) -> None:
     graph.add((node, RDF.type, SDO.QuantitativeValue))
     if value.low is not None and value.low == value.high:
-        graph.add((node, SDO.value, Literal(value.low)))
+        graph.add((node, SDO.value, number(value.low)))
     else:
         if value.low is not None:
-            graph.add((node, SDO.minValue, Literal(value.low)))
+            graph.add((node, SDO.minValue, number(value.low)))
         if value.high is not None:
-            graph.add((node, SDO.maxValue, Literal(value.high)))
+            graph.add((node, SDO.maxValue, number(value.high)))
     graph.add((node, KG.comparator, URIRef(ids.concept_iri("comparator", _COMPARATOR_NAMES[value.comparator]))))
     if value.unit:
         graph.add((node, QUDT.hasUnit, UNIT_IRI.get(value.unit, URIRef(ids.concept_iri("unit", value.unit)))))

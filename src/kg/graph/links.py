@@ -10,7 +10,7 @@ from rdflib.namespace import PROV, RDF, XSD
 
 from kg.central.layer import CentralLayer
 from kg.graph import ids
-from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of
+from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of, number
 from kg.graph.reference import INDICATOR_SCHEME, document_node, group_iri
 from kg.graph.vocab import KG
 from kg.model import Document, Link, Relation
@@ -50,7 +50,7 @@ def add_link(graph: Graph, accepted: Graph, source: URIRef, target: URIRef, link
     graph.add((node, KG.linkSource, source))
     graph.add((node, KG.linkTarget, target))
     graph.add((node, KG.linkType, URIRef(ids.concept_iri("link-type", link.link_type))))
-    graph.add((node, KG.confidence, Literal(f"{link.confidence:.4f}", datatype=XSD.decimal)))
+    graph.add((node, KG.confidence, number(link.confidence, XSD.decimal, places=4)))
     graph.add((node, KG.method, URIRef(ids.concept_iri("link-method", link.method))))
     graph.add((node, KG.reviewStatus, URIRef(ids.concept_iri("review-status", link.status))))
     graph.add((node, KG.rank, Literal(link.rank)))

@@ -1,9 +1,10 @@
 """The FastAPI app: SPARQL 1.1 Protocol query operation, read-only Graph Store Protocol, health,
 dereferenceable IRIs and VoID.
 
-Handlers stay thin (read request -> run in a worker thread -> serialise); the protocol details live in
-protocol.py, negotiation in negotiation.py, the service description in description.py, resource
-descriptions and their HTML in resource.py, VoID in void.py.
+Handlers stay thin (read request -> run in a worker -> serialise); the query operation is in
+sparql.py and its worker processes in isolation.py, the protocol details in protocol.py, negotiation
+in negotiation.py, the service description in description.py, resource descriptions and their HTML
+in resource.py, VoID in void.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -20,31 +21,16 @@ import anyio
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.query import (
-    PREFIXES,
-    Format,
-    QueryError,
-    QueryForm,
-    QueryResult,
-    QueryTimeout,
-    distinct_triples,
-    formats_for,
-    load_store,
-    run_query,
-    serialize,
-)
-from kg.serve.description import (
-    SD_PREFIXES,
-    graph_sizes,
-    html_page,
-    service_description,
-)
+from kg.query import PREFIXES, QueryTimeout, distinct_triples, formats_for, load_store, union_default_graph
+from kg.serve import isolation
+from kg.serve.description import graph_sizes
+from kg.serve.negotiation import choose, content_type, prefers_html, rdf_response
+from kg.serve.protocol import ServiceError
 from kg.serve import explorer
-from kg.serve.negotiation import negotiate, prefers_html, supported
-from kg.serve.protocol import ServiceError, read_request
 from kg.serve.resource import (
     DESCRIPTION_PREFIXES,
     INBOUND_LIMIT,
@@ -56,11 +42,10 @@ from kg.serve.resource import (
     public_iri,
     resource_page,
 )
+from kg.serve.sparql import MAX_ROWS, TRUNCATED, QueryAnswer, QueryJob, answer, sparql
 from kg.serve.void import VOID_PREFIXES, vocabularies, void_description
 
 T = TypeVar("T")
-TRUNCATED = "X-SPARQL-Truncated"
-MAX_ROWS = "X-SPARQL-Max-Rows"
 INBOUND_TRUNCATED = "X-Inbound-Truncated"
 
 
@@ -71,11 +56,20 @@ class Service:
     timeout_s: float
     max_concurrent: int
     inbound_limit: int
+    max_memory_mb: int
     sizes: dict[str, int] = field(init=False)
+    union_size: int = field(init=False)
     _limiter: anyio.CapacityLimiter | None = field(default=None, init=False)
+    _pool: isolation.WorkerPool | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.sizes = graph_sizes(self.store)
+        self.union_size = sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if isolation.available():
+            self._pool = isolation.WorkerPool(self._answer, self.max_concurrent, self.max_memory_mb)
+
+    def _answer(self, job: QueryJob) -> QueryAnswer:
+        return answer(self.store, self.max_rows, job)
 
     @cached_property
     def vocabulary(self) -> list[str]:
@@ -96,11 +90,31 @@ class Service:
             with anyio.fail_after(self.timeout_s):
                 return await anyio.to_thread.run_sync(work, deadline, abandon_on_cancel=True, limiter=self._limiter)
         except (TimeoutError, QueryTimeout) as err:
-            raise ServiceError(
-                503,
-                f"Query stopped after the server time limit of {self.timeout_s} s "
-                "(setting timeout_s; `kg serve --timeout`). Narrow the query or add LIMIT.",
-            ) from err
+            raise self._timeout() from err
+
+    async def query(self, job: QueryJob) -> QueryAnswer:
+        """One SPARQL query: in a worker process stopped at the deadline, else in a thread."""
+        if self._pool is None:
+            return await self.run(lambda deadline: self._answer(job))
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.max_concurrent)
+        try:
+            return await anyio.to_thread.run_sync(self._pool.call, job, job.deadline, limiter=self._limiter)
+        except isolation.JobError as err:
+            raise ServiceError(err.status, err.message) from err
+        except isolation.WorkerFailed as err:
+            if err.timed_out:
+                raise self._timeout() from err
+            raise ServiceError(503, f"Query stopped: {err} (`kg serve --max-memory`). Narrow the query "
+                                    "or add LIMIT.") from err
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+    def _timeout(self) -> ServiceError:
+        return ServiceError(503, f"Query stopped after the server time limit of {self.timeout_s} s "
+                                 "(setting timeout_s; `kg serve --timeout`). Narrow the query or add LIMIT.")
 
 
 class SparqlApp(FastAPI):
@@ -125,14 +139,24 @@ def create_app(
     timeout_s: float = 30,
     max_concurrent: int = 4,
     inbound_limit: int = INBOUND_LIMIT,
+    max_memory_mb: int = 2048,
 ) -> SparqlApp:
-    store = store_or_paths if isinstance(store_or_paths, ox.Store) else load_store(store_or_paths)
-    app = SparqlApp(title="nq57-kg SPARQL endpoint", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.service = Service(store, max_rows, timeout_s, max_concurrent, inbound_limit)
+    """The app over a store (its default graph must hold the union: load_store does that) or files."""
+    if isinstance(store_or_paths, ox.Store):
+        store = store_or_paths
+        if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None:
+            union_default_graph(store)
+    else:
+        store = load_store(store_or_paths)
+    service = Service(store, max_rows, timeout_s, max_concurrent, inbound_limit, max_memory_mb)
+    app = SparqlApp(title="nq57-kg SPARQL endpoint", docs_url=None, redoc_url=None, openapi_url=None,
+                    on_shutdown=[service.close])
+    app.state.service = service
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_api_route("/", home, methods=["GET", "HEAD"])
-    app.add_api_route("/sparql", sparql, methods=["GET", "POST"])
+    app.add_api_route("/sparql", sparql, methods=["GET", "HEAD", "POST"])
     app.add_api_route("/graph-store", graph_store, methods=["GET", "HEAD"])
     app.add_api_route("/health", health, methods=["GET"])
     app.add_api_route("/.well-known/void", void, methods=["GET", "HEAD"])
@@ -149,27 +173,6 @@ async def home(request: Request) -> Response:
     return RedirectResponse(str(request.url_for(target)), status_code=303)
 
 
-async def sparql(request: Request) -> Response:
-    service: Service = request.app.state.service
-    req = await read_request(request)
-    accept = request.headers.get("accept")
-    if req.query is None:
-        return _describe(request, service, accept)
-
-    def work(deadline: float) -> tuple[QueryResult, Format, bytes]:
-        try:
-            result = run_query(service.store, req.query, max_rows=service.max_rows, deadline=deadline,
-                               default_graphs=req.default_graphs, named_graphs=req.named_graphs)
-        except QueryError as err:
-            raise ServiceError(400, f"SPARQL syntax error: {err}") from err
-        fmt = _choose(result.kind, accept, req.format_override)
-        return result, fmt, serialize(result, fmt)
-
-    result, fmt, body = await service.run(work)
-    headers = {TRUNCATED: str(result.truncated).lower(), MAX_ROWS: str(service.max_rows), "Vary": "Accept"}
-    return Response(body, media_type=_content_type(fmt), headers=headers)
-
-
 async def graph_store(request: Request, graph: str | None = None) -> Response:
     """Read-only Graph Store Protocol, indirect identification: ?graph=IRI or ?default (the union)."""
     service: Service = request.app.state.service
@@ -178,19 +181,19 @@ async def graph_store(request: Request, graph: str | None = None) -> Response:
         raise ServiceError(400, "Give exactly one of ?graph=IRI or ?default.")
     if graph is not None and graph not in service.sizes:
         raise ServiceError(404, f"No graph named <{graph}>. Named graphs are listed in the service description.")
-    fmt = _choose("graph", request.headers.get("accept"), None)
+    fmt = choose("graph", request.headers.get("accept"), None)
 
     def work(deadline: float) -> bytes:
-        name = None if graph is None else ox.NamedNode(graph)
+        name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)  # the default graph is the union
         triples = distinct_triples(service.store.quads_for_pattern(None, None, None, name))
         return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes=PREFIXES)
 
-    return Response(await service.run(work), media_type=_content_type(fmt), headers={"Vary": "Accept"})
+    return Response(await service.run(work), media_type=content_type(fmt), headers={"Vary": "Accept"})
 
 
 async def health(request: Request) -> dict[str, object]:
     service: Service = request.app.state.service
-    return {"status": "ok", "graphs": len(service.sizes), "triples": sum(service.sizes.values()),
+    return {"status": "ok", "graphs": len(service.sizes), "triples": service.union_size,
             "max_rows": service.max_rows, "timeout_s": service.timeout_s}
 
 
@@ -199,7 +202,7 @@ async def void(request: Request) -> Response:
     service: Service = request.app.state.service
     vocabulary = await service.run(lambda deadline: service.vocabulary)
     root = str(request.base_url).rstrip("/")
-    return _rdf(void_description(root, service.sizes, vocabulary), _choose("graph", request.headers.get("accept"), None),
+    return rdf_response(void_description(root, service.sizes, service.union_size, vocabulary), choose("graph", request.headers.get("accept"), None),
                 VOID_PREFIXES)
 
 
@@ -247,8 +250,8 @@ async def data(request: Request, path: str) -> Response:
     if (override or "").lower() == "html" or (not override and prefers_html(accept)):
         page = _resource_html(request, service, found, variants)
         return HTMLResponse(page, headers=headers | {"Content-Location": variants["html"]})
-    fmt = _choose("graph", accept, override)
-    return _rdf(found.triples(document), fmt, DESCRIPTION_PREFIXES, headers | {"Content-Location": variants[fmt.name]})
+    fmt = choose("graph", accept, override)
+    return rdf_response(found.triples(document), fmt, DESCRIPTION_PREFIXES, headers | {"Content-Location": variants[fmt.name]})
 
 
 def _resource_html(request: Request, service: Service, found: Description, variants: dict[str, str]) -> str:
@@ -275,37 +278,31 @@ def _html_error_or_raise(request: Request, err: ServiceError) -> Response:
     return HTMLResponse(error_page(err.status, err.message, request.scope.get("root_path", "")), err.status)
 
 
-def _describe(request: Request, service: Service, accept: str | None) -> Response:
-    endpoint = str(request.url.replace(query=""))
-    if prefers_html(accept):
-        return HTMLResponse(html_page(endpoint, service.max_rows, service.timeout_s), headers={"Vary": "Accept"})
-    return _rdf(service_description(endpoint, service.sizes), _choose("graph", accept, None), SD_PREFIXES)
 
 
-def _rdf(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str], headers: dict[str, str] | None = None
-         ) -> Response:
-    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
-    return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept", **(headers or {})})
 
 
 def _media_type(name: str) -> str:
     return "text/html" if name == "html" else next(f.media_type for f in formats_for("graph") if f.name == name)
 
 
-def _choose(form: QueryForm, accept: str | None, override: str | None) -> Format:
-    fmt = negotiate(form, accept, override)
-    if fmt is None:
-        raise ServiceError(406, f"No acceptable format for {form.upper()} results. Supported: {', '.join(supported(form))}.")
-    return fmt
 
 
-def _content_type(fmt: Format) -> str:
-    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
 
 
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     return JSONResponse({"ok": False, "status": exc.status, "error": exc.message}, exc.status, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """The framework's own refusals (405 method, 404 route) in the endpoint's error format."""
+    assert isinstance(exc, HTTPException)
+    allowed = f" Allowed: {exc.headers['Allow']}." if exc.headers and "Allow" in exc.headers else ""
+    message = ("This endpoint is read-only: only GET, HEAD and POST of queries are accepted." if exc.status_code == 405
+               else str(exc.detail))
+    return JSONResponse({"ok": False, "status": exc.status_code, "error": message + allowed}, exc.status_code,
+                        exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -27,7 +27,7 @@ def graph_sizes(store: ox.Store) -> dict[str, int]:
     }
 
 
-def service_description(endpoint: str, sizes: dict[str, int]) -> list[ox.Triple]:
+def service_description(endpoint: str, sizes: dict[str, int], union_size: int) -> list[ox.Triple]:
     service, dataset, default = ox.NamedNode(endpoint), ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
     triples = [
         ox.Triple(service, RDF_TYPE, _sd("Service")),
@@ -38,7 +38,7 @@ def service_description(endpoint: str, sizes: dict[str, int]) -> list[ox.Triple]
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(str(sum(sizes.values())), datatype=XSD_INTEGER)),
+        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(str(union_size), datatype=XSD_INTEGER)),
     ]
     triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(iri)) for iri in sorted({f.iri for f in FORMATS})]
     for index, (name, size) in enumerate(sizes.items()):

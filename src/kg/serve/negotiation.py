@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+from starlette.responses import Response
+
 from kg.query import DEFAULT_FORMAT, Format, QueryForm, format_named, formats_for
+from kg.serve.protocol import ServiceError
 
 HTML = "text/html"
 
@@ -99,3 +103,21 @@ def prefers_html(accept: str | None) -> bool:
 
 def supported(form: QueryForm) -> list[str]:
     return [mt for f in formats_for(form) for mt in f.media_types]
+
+
+def choose(form: QueryForm, accept: str | None, override: str | None) -> Format:
+    """The negotiated format, or 406 naming the supported ones."""
+    fmt = negotiate(form, accept, override)
+    if fmt is None:
+        raise ServiceError(406, f"No acceptable format for {form.upper()} results. Supported: {', '.join(supported(form))}.")
+    return fmt
+
+
+def content_type(fmt: Format) -> str:
+    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+
+
+def rdf_response(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str],
+                 headers: dict[str, str] | None = None) -> Response:
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
+    return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept", **(headers or {})})
