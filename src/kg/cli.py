@@ -364,5 +364,9 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
     click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
 
 
+from kg.cli_sources import sources_group  # noqa: E402  (its own module: kg sources …)
+
+main.add_command(sources_group)
+
 if __name__ == "__main__":
     main()
