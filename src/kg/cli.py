@@ -365,8 +365,10 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
 
 
 from kg.cli_reorg import reorg_group  # noqa: E402 - registered after the core commands
+from kg.cli_sources import sources_group  # noqa: E402
 
 main.add_command(reorg_group)
+main.add_command(sources_group)
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,10 @@
-"""Sources stage: read the local documents listed in data/sources (and any other .txt there).
+"""Sources stage: read the local documents listed in data/sources (and any other document there).
 
-A bad file (empty, binary, not UTF-8, cut short) gives a SourceError naming the file and the
-problem; the other documents still load.
+Every file of the folder is a document: .txt, .docx, .pdf or a saved web page (.html), read by
+`kg.formats`. A bad file (empty, binary, not UTF-8, cut short, a corrupt .docx, a scanned PDF, a
+format the project cannot read) gives a SourceError naming the file and the problem; the other
+documents still load. A file whose bytes no longer match the checksum the manifest recorded is
+refused with what changed and the command that registers the new version.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.files import write_atomic
+from kg.formats import text_of
 from kg.model import SourceText
 from kg.parse.normalize import normalize_text
 
@@ -27,20 +32,6 @@ class SourceError:
         return f"{self.path}: {self.problem}"
 
 
-def _decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), or UTF-16 with a BOM; raise ValueError naming the problem."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:4096]:
-        raise ValueError("binary file (contains NUL bytes), expected UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        if err.start >= len(raw) - 3:
-            raise ValueError(f"truncated: the file ends in the middle of a UTF-8 character (byte {err.start})") from err
-        raise ValueError(f"not UTF-8 text: invalid byte 0x{raw[err.start]:02x} at offset {err.start}") from err
-
-
 def read_source(path: Path, entry: dict | None = None, root: Path | None = None) -> SourceText:
     """One source file as a SourceText; ValueError with the problem when it cannot be used."""
     raw = path.read_bytes()
@@ -48,19 +39,32 @@ def read_source(path: Path, entry: dict | None = None, root: Path | None = None)
     if not raw.strip():
         raise ValueError("empty file")
     expected = entry.get("sha256")
-    digest = hashlib.sha256(raw).hexdigest()
-    if expected and expected != digest:
-        size = entry.get("bytes")
-        hint = f" ({len(raw)} bytes, manifest says {size})" if size else ""
-        raise ValueError(f"changed or truncated: checksum differs from the manifest{hint}")
-    return source_from_bytes(raw, path.stem, str(path.relative_to(root)) if root else path.name, entry)
+    if expected and expected != hashlib.sha256(raw).hexdigest():
+        raise ValueError(changed_message(path, raw, entry))
+    name = str(path.relative_to(root)) if root else path.name
+    return source_from_bytes(raw, path.stem, name, entry, path.suffix)
 
 
-def source_from_bytes(raw: bytes, source_id: str, path: str, entry: dict | None = None) -> SourceText:
-    """Decode and normalise raw bytes as the text of one source (no manifest checksum check):
-    what `read_source` does once the file is read, reused for texts made in memory."""
+def changed_message(path: Path, raw: bytes, entry: dict) -> str:
+    """Why a registered file is refused, and what to run: the checksum recorded when it was added
+    is that of other bytes (an edit, a new version saved over it, or a copy cut short)."""
+    size, was = len(raw), entry.get("bytes")
+    what = f"{size} bytes, {was} when registered" if was else f"{size} bytes"
+    if was and size < was:
+        what += f" ({was - size} fewer: edited or cut short)"
+    elif was and size > was:
+        what += f" ({size - was} more)"
+    return (f"changed or truncated since it was registered (checksum differs from the manifest; {what}): "
+            f"if the change is intended, run `kg sources add --update {path}`; otherwise restore the file")
+
+
+def source_from_bytes(raw: bytes, source_id: str, path: str, entry: dict | None = None,
+                      suffix: str = ".txt") -> SourceText:
+    """Read (by the format of `suffix`) and normalise raw bytes as the text of one source (no
+    manifest checksum check): what `read_source` does once the file is read, reused for texts
+    made in memory."""
     entry = entry or {}
-    text, dropped = normalize_text(_decode(raw))
+    text, dropped = normalize_text(text_of(suffix, raw))
     if len(text.strip()) < _MIN_CHARS:
         raise ValueError(f"too short to be a document ({len(text.strip())} characters)")
     return SourceText(
@@ -77,26 +81,53 @@ def source_from_bytes(raw: bytes, source_id: str, path: str, entry: dict | None 
     )
 
 
-def load_manifest(folder: Path) -> dict[str, dict]:
+def _manifest_data(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.exists():
-        return {}
+        return {"documents": []}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ValueError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from err
-    return {entry["file"]: entry for entry in data.get("documents", [])}
+
+
+def load_manifest(folder: Path) -> dict[str, dict]:
+    return {entry["file"]: entry for entry in _manifest_data(folder).get("documents", [])}
+
+
+def save_manifest_entry(folder: Path, entry: dict) -> Path:
+    """Add or replace (by file name) one document of the manifest, written atomically; the other
+    entries and the manifest's own notes are kept as they are, documents sorted by file name."""
+    data = _manifest_data(folder)
+    documents = {e["file"]: e for e in data.get("documents", [])} | {entry["file"]: entry}
+    data["documents"] = [documents[name] for name in sorted(documents)]
+    path = folder / MANIFEST
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return path
+
+
+def document_files(folder: Path) -> list[Path]:
+    """The files of the folder that are documents (all but the manifest and hidden files), by name."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != MANIFEST and not p.name.startswith("."))
 
 
 def load_sources(folder: Path) -> tuple[list[SourceText], list[SourceError]]:
-    """Every .txt file of the folder, sorted by name; the manifest adds what the curator knows."""
+    """Every document file of the folder, sorted by name; the manifest adds what the curator knows."""
     manifest = load_manifest(folder)
+    files = document_files(folder) if folder.is_dir() else []
     sources, errors = [], []
-    for name in sorted(set(manifest) - {p.name for p in folder.glob("*.txt")}):
+    for name in sorted(set(manifest) - {p.name for p in files}):
         errors.append(SourceError(str(folder / name), "listed in the manifest but missing"))
-    for path in sorted(folder.glob("*.txt")):
+    first_of: dict[str, str] = {}
+    for path in files:
+        if path.stem in first_of:  # one document id per stem: the graph is named after it
+            errors.append(SourceError(str(path), f"same name as {first_of[path.stem]}: one document, two files? "
+                                                 "rename or remove one"))
+            continue
+        first_of[path.stem] = path.name
         try:
             sources.append(read_source(path, manifest.get(path.name), folder.parent))
         except (ValueError, OSError) as err:
             errors.append(SourceError(str(path), str(err)))
     return sources, errors
+
