@@ -93,13 +93,6 @@ def expand_abbreviations(name: str) -> str:
     return out
 
 
-def _cut_folded(pattern: str, text: str, keep: str = "") -> str:
-    """Replace the first match of `pattern`, found on the folded text, by `keep`: the same rule
-    for a name written with or without diacritics (folding keeps offsets)."""
-    m = re.search(pattern, fold(text))
-    return text[: m.start()] + keep + text[m.end() :] if m else text
-
-
 def canonical_name(name: str) -> str:
     """Full name with abbreviations expanded, trailing punctuation and 'thành phố/tỉnh' scope removed."""
     name = expand_abbreviations(re.sub(r"\s+", " ", name)).strip(" .;:,-")
@@ -108,7 +101,10 @@ def canonical_name(name: str) -> str:
     if m:
         words = ", ".join(name[m.start(i) : m.end(i)] for i in (1, 2, 3))
         name = name[: m.start()] + words + name[m.end() :]
-    return _cut_folded(r"\s+(thanh pho|tinh|tp)$", name)
+    m = re.search(r"\s+(thanh pho|tinh|tp)$", fold(name))
+    # the scope word is written in lower case ('tỉnh', 'thành phố') or 'TP'; a capital is the end
+    # of a place name ('Tỉnh ủy Hà Tĩnh')
+    return name[: m.start()] if m and (name[m.start(1)].islower() or m.group(1) == "tp") else name
 
 
 def is_collective(name: str) -> bool:
