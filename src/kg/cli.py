@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kg import __version__, config
+from kg.cli_openings import eval_openings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,6 +237,8 @@ def eval_robustness(labels_dir: Path, data_dir: Path, states: tuple[str, ...], n
     examples = load_examples(data_dir / "reference")
     click.echo(format_results(evaluate(data_dir, labels_dir, layer, tuple(states), examples=examples)))
 
+
+eval_group.add_command(eval_openings)
 
 @main.group()
 def links() -> None:

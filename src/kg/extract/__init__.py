@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from itertools import groupby
 
-from kg.extract.citations import find_citations
+from kg.extract.citations import find_citations, symbol_key
 from kg.extract.metadata import extract_metadata
 from kg.extract.targets import targets_from_table, targets_in_text
 from kg.extract.tasks import is_task_table, section_kind, tasks_from_parts, tasks_from_rows
@@ -18,6 +18,9 @@ __all__ = ["extract_document"]
 
 _HEADING_YEAR = re.compile(r"\b(20[2-5]\d)\b")
 _MAX_YEAR_HEADING = 90  # a longer 'heading' is a sentence, whose years are not the section's
+_HEAD_CHARS = 5000  # the title and preamble of a document start within its first characters
+_KIND_LINES = ("ke hoach", "quyet dinh", "chuong trinh", "nghi quyet", "chi thi", "ket luan", "de an")
+_PREAMBLE_CUES = ("thuc hien", "trien khai", "can cu", "quan triet")
 
 
 def extract_document(source: SourceText) -> Document:
@@ -45,22 +48,43 @@ def extract_document(source: SourceText) -> Document:
 def _document_citations(text: str, meta, parts: list[Part]) -> list[Citation]:
     """Citations without the document's own number. 'thực hiện X' in the body describes what a
     task does, not what the document implements: only the head (title, preamble, before the
-    first numbered section; else the first paragraph) can say the document implements X."""
-    own = _symbol_key(meta.symbol) if meta.symbol else None
+    first numbered section; else the first paragraph, the title and the preamble after the
+    kind line) or the page's sentence reporting the document can say the document implements X."""
+    own = symbol_key(meta.symbol) if meta.symbol else ""
     numbered = [p.span.start for p in parts if p.label and p.kind in ("section", "item")]
-    head_end = numbered[0] if numbered else text.find("\n", 1)
+    head = [(0, numbered[0] if numbered else text.find("\n", 1)), *_title_and_preamble(text)]
+    if "report" in meta.evidence:
+        head.append((meta.evidence["report"].start, meta.evidence["report"].end))
     out = []
-    for citation in find_citations(text):
-        if _symbol_key(citation.target.symbol) == own:
+    for citation in find_citations(text, own):
+        if symbol_key(citation.target.symbol) == own:
             continue
-        if citation.relation is Relation.IMPLEMENTS and citation.evidence.start > head_end:
+        start = citation.evidence.start
+        if citation.relation is Relation.IMPLEMENTS and not any(a <= start < b for a, b in head):
             citation = replace(citation, relation=Relation.MENTIONS)
         out.append(citation)
     return out
 
 
-def _symbol_key(symbol: str) -> str:
-    return re.sub(r"\s+", "", fold(symbol)).upper()
+def _title_and_preamble(text: str) -> list[tuple[int, int]]:
+    """The title (capital lines after the first line naming the document's kind: 'KẾ HOẠCH',
+    'QUYẾT ĐỊNH') and the preamble paragraphs that follow it ('Thực hiện …', 'Căn cứ …')."""
+    spans, pos, state = [], 0, "kind"
+    for line in text[:_HEAD_CHARS].split("\n"):
+        stripped, start = line.strip(" |"), pos
+        pos += len(line) + 1
+        folded = fold(stripped)
+        if state == "kind":
+            state = "title" if stripped.isupper() and folded.startswith(_KIND_LINES) and len(folded.split()) <= 4 else state
+            continue
+        if not stripped:
+            continue
+        if state == "title" and stripped.isupper() or folded.startswith(_PREAMBLE_CUES):
+            state = "preamble" if not stripped.isupper() else state
+            spans.append((start, pos))
+        elif state != "kind":
+            break
+    return spans
 
 
 def _heading_year(part: Part, by_path: dict[str, Part]) -> int | None:

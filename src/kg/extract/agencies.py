@@ -124,7 +124,10 @@ def canonical_name(name: str) -> str:
     if m:
         words = ", ".join(name[m.start(i) : m.end(i)] for i in (1, 2, 3))
         name = name[: m.start()] + words + name[m.end() :]
-    return _cut_folded(r"\s+(thanh pho|tinh|tp)$", name)
+    m = re.search(r"\s+(thanh pho|tinh|tp)$", fold(name))
+    # the scope word is written in lower case ('tỉnh', 'thành phố') or 'TP'; a capital is the end
+    # of a place name ('Tỉnh ủy Hà Tĩnh')
+    return name[: m.start()] if m and (name[m.start(1)].islower() or m.group(1) == "tp") else name
 
 
 def is_collective(name: str) -> bool:

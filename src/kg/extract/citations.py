@@ -36,6 +36,38 @@ _LIST_ITEM = re.compile(
     r"(?:[,;]|\bva\b)\s*(?:" + "|".join(_KIND_WORDS) + r")(?:\s+hanh dong)?(?:\s+so)?\s*$"
 )
 _CLAUSE_BREAK = re.compile(r"[.;:\n]|\bve\b")
+_KIND_ALT = "|".join(_KIND_WORDS)
+# 'X (ngày …) thực hiện Nghị quyết (số) Y': Y is in the title of X, which is what implements it
+_TITLE_VERB = re.compile(rf"^\s*(?:,?\s*ngay [\d/ ]+\s*|nam \d{{4}}\s*)?(?:thuc hien|trien khai|cu the hoa)\s+"
+                         rf"(?:{_KIND_ALT})(?:\s+hanh dong)?(?:\s+so)?\s*$")
+# A number written without its symbol: 'Nghị quyết số 57 của Bộ Chính trị', 'Nghị quyết 57'
+_BARE = re.compile(rf"\b({_KIND_ALT})(?:\s+hanh dong)?\s+(?:so\s+)?(\d{{1,4}})(?![\w/-]|\s*[-/]\s*[a-z])")
+_BARE_ISSUER = re.compile(r"(?:\s*,?\s*ngay [\d/ ]+)?\s*,?\s*cua\s+(bo chinh tri|ban chap hanh trung uong|ban bi thu"
+                          r"|chinh phu|thu tuong chinh phu|ban thuong vu (?:tinh|thanh) uy|(?:tinh|thanh) uy"
+                          r"|ban chap hanh dang bo (?:tinh|thanh pho)|uy ban nhan dan|ubnd)\b")
+# The symbol suffix of an issuing body, and whether it writes Party-form symbols (57-NQ/TW)
+_BODY_CODES = (("bo chinh tri", "TW", True), ("ban chap hanh trung uong", "TW", True), ("ban bi thu", "TW", True),
+               ("thu tuong", "TTg", False), ("chinh phu", "CP", False), ("uy ban nhan dan", "UBND", False),
+               ("ubnd", "UBND", False), ("ban thuong vu", "TU", True), ("tinh uy", "TU", True),
+               ("thanh uy", "TU", True), ("ban chap hanh dang bo", "TU", True))
+
+
+def symbol_key(symbol: str) -> str:
+    """A number series compared without case and spacing: '10-CTR/TU' = '10-CTr/TU', '305 -KH/TU' =
+    '305-KH/TU', '57 - NQ/TW' = '57-NQ/TW'."""
+    return re.sub(r"\s+", "", fold(symbol)).upper()
+
+
+def body_symbol(kind: str, number: str, body: str) -> DocumentRef | None:
+    """The reference a body's document of this kind and number has ('Chương trình số 40' of the
+    Tỉnh ủy -> 40-CTr/TU), from the folded name of the body; None for a body not known here."""
+    folded = fold(body).strip()
+    for prefix, code, party in _BODY_CODES:
+        if folded.startswith(prefix) and kind in _CODE_LABELS:
+            label = _CODE_LABELS[kind]
+            symbol = f"{number}-{label}/{code}" if party else f"{number}/{label}-{code}"
+            return DocumentRef(kind, number, fold(code), symbol=symbol)
+    return None
 
 
 def _kind_before(folded: str, start: int) -> str:
@@ -52,8 +84,8 @@ def _repair_code(code: str, folded: str, start: int) -> str:
     """An OCR-damaged type code ('204-QB/TW' after 'Quyết định số') is replaced by the code of the
     words before when it is unknown and differs from that code in one letter."""
     written = fold(code)
-    if written in _CODE_LABELS:
-        return code
+    if written in _CODE_LABELS:  # one spelling per series: '10-CTR/TU' is '10-CTr/TU'
+        return _CODE_LABELS[written] if fold(_CODE_LABELS[written]) == written else code
     expected = _kind_before(folded, start)
     if expected in _CODE_LABELS and len(expected) == len(written) \
             and sum(a != b for a, b in zip(expected, written)) == 1:
@@ -67,7 +99,8 @@ def _new_subject(text: str, start: int, end: int) -> bool:
     return any(starts_with_agency(between[m.end() :]) for m in re.finditer(r",\s*", between))
 
 
-def _relation(text: str, folded: str, start: int, previous_end: int, outer: Relation) -> tuple[Relation, bool]:
+def _relation(text: str, folded: str, start: int, previous_end: int, outer: Relation,
+              after_own: bool = False) -> tuple[Relation, bool]:
     """The relation of a citation and whether it sits inside the title of the one before.
 
     Within one sentence after the previous citation: a list item (', Nghị quyết số …', '; Chương
@@ -78,6 +111,8 @@ def _relation(text: str, folded: str, start: int, previous_end: int, outer: Rela
     nearest before the citation in the same clause."""
     window_start = max(0, start - 300)
     between = folded[previous_end:start] if previous_end > window_start else "\n"
+    if not after_own and _TITLE_VERB.match(between):
+        return Relation.MENTIONS, True
     if not re.search(r"[.\n]", between):
         if _LIST_ITEM.search(between):
             return outer, False
@@ -95,8 +130,9 @@ def _relation(text: str, folded: str, start: int, previous_end: int, outer: Rela
     return best, False
 
 
-def find_citations(text: str) -> list[Citation]:
-    """Every cited document symbol with its relation, in order of appearance."""
+def find_citations(text: str, own: str = "") -> list[Citation]:
+    """Every cited document symbol with its relation, in order of appearance. `own` is the
+    symbol key of the citing document: what follows its number describes the document itself."""
     folded = fold(text)
     found: list[tuple[int, int, DocumentRef]] = []
     for m in _NORMATIVE.finditer(text):
@@ -112,19 +148,40 @@ def find_citations(text: str) -> list[Citation]:
             symbol = f"{number}-{kind}/{issuer}" if party else f"{number}/{kind}-{issuer}"
             found.append((m.start(), m.end(), DocumentRef(fold(kind), number, fold(issuer), symbol=symbol)))
             taken.append((m.start(), m.end()))
+    found += _bare_numbers(folded, found, taken)
     found.sort(key=lambda item: item[0])
     citations: list[Citation] = []
-    previous_end, outer = -1, Relation.MENTIONS
+    previous_end, outer, after_own = -1, Relation.MENTIONS, False
     for start, end, ref in found:
         date = _date_after(text[end : end + 40])
         if date:
             ref = DocumentRef(ref.kind, ref.number, ref.issuer_code, int(date[:4]), date, ref.symbol)
-        relation, nested = _relation(text, folded, start, previous_end, outer)
+        relation, nested = _relation(text, folded, start, previous_end, outer, after_own)
         outer = outer if nested else relation
         sentence_end = _end_of_clause(text, end)
         citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,")))
-        previous_end = end
+        previous_end, after_own = end, bool(own) and symbol_key(ref.symbol) == own
     return citations
+
+
+def _bare_numbers(folded: str, found: list[tuple[int, int, DocumentRef]], taken: list[tuple[int, int]]):
+    """Numbers cited without a symbol, resolved by the issuing body named after one of them
+    ('Nghị quyết số 57 của Bộ Chính trị') or by the one symbol of that kind and number in the text."""
+    by_number: dict[tuple[str, str], set[DocumentRef]] = {}
+    for _, _, ref in found:
+        by_number.setdefault((ref.kind, ref.number.lstrip("0")), set()).add(ref)
+    bare = [m for m in _BARE.finditer(folded) if not any(s <= m.start(2) < e for s, e in taken)]
+    for m in bare:
+        issuer = _BARE_ISSUER.match(folded, m.end())
+        ref = body_symbol(_KIND_WORDS[m.group(1)], m.group(2), issuer.group(1)) if issuer else None
+        if ref:
+            by_number.setdefault((ref.kind, ref.number.lstrip("0")), set()).add(ref)
+    out = []
+    for m in bare:
+        refs = by_number.get((_KIND_WORDS[m.group(1)], m.group(2).lstrip("0")), set())
+        if len({symbol_key(r.symbol) for r in refs}) == 1:
+            out.append((m.start(2), m.end(2), next(iter(refs))))
+    return out
 
 
 def _date_after(tail: str) -> str | None:

@@ -1,8 +1,10 @@
 """Document metadata: kind, number, date, issuer, jurisdiction, signer.
 
-Read from the text first (the 'Số:' line, a metadata table, the place-and-date line, the title,
-the signature block, a news lead); the curator's manifest fills only what the text does not say,
-and the fields so filled are listed in `DocumentMeta.from_hints`.
+Read from the text first, in a trust order: the document's own title block (the issuer lines,
+the 'Số:' line, the place-and-date line, the title) and signature block, then an aggregator's
+metadata table ('Số hiệu', 'Ngày ban hành', 'Người ký'), then a portal's or newspaper's sentence
+reporting the document (`kg.extract.portal`). The curator's manifest fills only what the text
+does not say, and the fields so filled are listed in `DocumentMeta.from_hints`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import re
 
 from kg.extract.agencies import normalize_agency
-from kg.extract.citations import find_citations
+from kg.extract.citations import find_citations, symbol_key
 from kg.extract.deadlines import parse_deadline
 from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
+from kg.extract.portal import Report, reported_document, table_date, table_signer
 from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
 from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
@@ -24,28 +27,21 @@ KIND_LABELS = {
 _KIND_BY_WORD = {fold(label): code for code, label in KIND_LABELS.items()}
 _NUMBER_LINE = re.compile(r"^\s*(?:\|\s*)?(?:so|so hieu)\s*[:|]\s*", re.I)
 _PLACE_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)")
-_TABLE_DATE = re.compile(r"ngay ban hanh\s*\|\s*(\d{1,2}/\d{1,2}/20\d\d)")
-# 'Ngày 24/2/2025, … ký ban hành …' or '… ký ban hành Nghị quyết số 57-NQ/TW (ngày 22/12/2024)'
-_NEWS_DATE = re.compile(r"ngay\s+(\d{1,2}/\d{1,2}/20\d\d)\s*,[^.]{0,200}?\bky ban hanh\b"
-                        r"|\bky ban hanh\s[^.]{0,60}?\bso\s+\S+\s*\(?ngay\s+(\d{1,2}/\d{1,2}/20\d\d)")
 _SIGNING_MODE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.+?)\s*\|?$")
 _NAME_WORD = f"[{UPPER}][{LOWER}]+"
 _PERSON = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*\|?$")
 _SIGNED_MARK = re.compile(r"^[(\[]?\s*(da ky|ky)\s*[)\]]?$")  # '(Đã ký)', '[đã ký]'
 
-# Both matched on the text without diacritics (strip_marks) and read from the text itself
-_TABLE_SIGNER = re.compile(r"\|\s*Nguoi ky\s*\|\s*([^|]+?)\s*\|")
-_NEWS_SIGNER = re.compile(
-    rf"((?:Pho\s+|Tong\s+)?(?:Bi thu|Chu tich|Thu tuong)[^,.]{{0,40}}?)\s+((?:{_NAME_WORD}\s+){{1,4}}{_NAME_WORD})\s+"
-    r"(?:thay mat|ky|da ky)"
-)
-_NEWS_NUMBER = re.compile(r"(?:ky\s+)?ban hanh\s+(?:chuong trinh|ke hoach|nghi quyet|quyet dinh)\s+so\s+")
 _ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
                    "tu-city": "Ban Thường vụ Thành ủy {place}", "hdnd": "Hội đồng nhân dân {unit} {place}",
                    "cp": "Chính phủ", "ttg": "Thủ tướng Chính phủ"}
 # The symbol suffix of an issuer, for a document whose number is unreadable (folded name prefixes)
 _CODE_BY_ISSUER = (("uy ban nhan dan", "ubnd"), ("hoi dong nhan dan", "hdnd"), ("ban thuong vu tinh uy", "tu"),
                    ("ban thuong vu thanh uy", "tu"), ("tinh uy", "tu"), ("thanh uy", "tu"))
+_MOTTO = re.compile(r"^(cong hoa xa hoi chu nghia|dang cong san viet nam)")
+_CENTRAL_HEADS = ("ban chi dao cua chinh phu", "ban chi dao trung uong", "bo ", "van phong chinh phu", "chinh phu",
+                  "thu tuong", "bo chinh tri", "ban bi thu", "ban chap hanh trung uong", "quoc hoi")
+_PROPER_NAMES = ("Chính phủ", "Thủ tướng", "Đề án", "Trung ương", "Chính trị", "Quốc hội", "Việt Nam", "Ban Chỉ đạo")
 _CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 
 
@@ -53,38 +49,38 @@ def extract_metadata(source: SourceText) -> DocumentMeta:
     text = source.text
     meta = DocumentMeta()
     head = text[:3000]
-    _read_symbol(text, head, meta, source.source_id)
+    report = reported_document(head)
+    _read_symbol(head, meta, report)
+    if report and symbol_key(report.ref.symbol) != symbol_key(meta.symbol):
+        report = None  # the page reports another document than the one its title block gives
+    if report:
+        meta.evidence["report"] = report.span
     _read_kind(head, meta)
-    _read_date(text, head, meta)
-    _read_jurisdiction(text, head, meta)
-    _read_signer(text, meta)
+    _read_date(head, meta, report)
+    central = _central_issuer(head)
+    _read_jurisdiction(text, head, meta, central, report)
+    _read_signer(text, meta, report)
     _read_title(text, meta)
     _apply_hints(source, meta)
-    _read_issuer(meta, source)
+    _read_issuer(meta, source, central, report)
     return meta
 
 
-def _read_symbol(text: str, head: str, meta: DocumentMeta, source_id: str) -> None:
-    """The document's own number: a 'Số:' line, a 'Số hiệu' table cell, or the news lead's
-    'ký ban hành Chương trình số …'."""
-    own = []
+def _read_symbol(head: str, meta: DocumentMeta, report: Report | None) -> None:
+    """The document's own number: a 'Số:' line or 'Số hiệu' table cell, else the number of the
+    document a page reports ('… ký ban hành Chương trình số …')."""
+    ref = None
     for line_start, line in _lines(head):
         if _NUMBER_LINE.match(fold(line)):
             own = find_citations(line)
             if own:
-                citation = own[0]
-                meta.evidence["number"] = Span(line_start + citation.evidence.start, line_start + citation.evidence.end,
-                                               citation.evidence.text)
+                ref, span = own[0].target, own[0].evidence
+                meta.evidence["number"] = Span(line_start + span.start, line_start + span.end, span.text)
                 break
-    if not own:
-        m = _NEWS_NUMBER.search(fold(head))
-        if m:
-            own = find_citations(head[m.end() : m.end() + 30])
-            if own:
-                c = own[0]
-                meta.evidence["number"] = Span(m.end() + c.evidence.start, m.end() + c.evidence.end, c.evidence.text)
-    if own:
-        ref = own[0].target
+    if ref is None and report:
+        ref = report.ref
+        meta.evidence["number"] = report.evidence
+    if ref:
         meta.symbol, meta.number, meta.issuer_code, meta.kind = ref.symbol, ref.number, ref.issuer_code, ref.kind
 
 
@@ -116,25 +112,26 @@ def _read_kind(head: str, meta: DocumentMeta) -> None:
                 return
 
 
-def _read_date(text: str, head: str, meta: DocumentMeta) -> None:
-    folded = fold(head)
-    for pattern in (_TABLE_DATE, _PLACE_DATE, _NEWS_DATE):
-        m = pattern.search(folded)
-        if not m:
-            continue
-        raw = head[m.start() : m.end()]
-        deadline = parse_deadline(raw if pattern is not _NEWS_DATE else m.group(1) or m.group(2))
+def _read_date(head: str, meta: DocumentMeta, report: Report | None) -> None:
+    """An aggregator's 'Ngày ban hành', else the place-and-date line, else the reported date."""
+    found = table_date(head)
+    if not found:
+        m = _PLACE_DATE.search(fold(head))
+        deadline = parse_deadline(head[m.start() : m.end()]) if m else None
         if deadline and deadline.precision and deadline.precision.value == "day":
-            meta.date = deadline.start
-            meta.year = int(deadline.start[:4])
-            meta.evidence["date"] = Span(m.start(), m.end(), raw)
-            return
+            found = deadline.start, Span(m.start(), m.end(), head[m.start() : m.end()])
+    if not found and report and report.date:
+        found = report.date, report.span
+    if found:
+        meta.date, meta.evidence["date"] = found
+        meta.year = int(meta.date[:4])
 
 
-def _read_jurisdiction(text: str, head: str, meta: DocumentMeta) -> None:
+def _read_jurisdiction(text: str, head: str, meta: DocumentMeta, central: str, report: Report | None) -> None:
     """The country for a central issuer (the Government signs 'Hà Nội, ngày …'), else the place
-    of the place-and-date line, else the province named most often."""
-    if meta.issuer_code in CENTRAL_ISSUERS or meta.issuer_code.startswith("qh"):
+    of the place-and-date line, else the place in the name of the body a page says issued the
+    document, else the province named most often."""
+    if central or meta.issuer_code in CENTRAL_ISSUERS or meta.issuer_code.startswith("qh"):
         meta.jurisdiction_name, meta.jurisdiction = "Việt Nam", NATIONAL
         return
     for start, line in _lines(head):
@@ -143,6 +140,10 @@ def _read_jurisdiction(text: str, head: str, meta: DocumentMeta) -> None:
             if places:
                 _set_place(meta, places[0][0], Span(start, start + len(line), line))
                 return
+    places = bare_places(report.issuer) if report else []
+    if places:
+        _set_place(meta, places[0][0], report.span)
+        return
     counts: dict[str, int] = {}
     for name, _ in find_places(text):
         counts[name] = counts.get(name, 0) + 1
@@ -157,11 +158,12 @@ def _set_place(meta: DocumentMeta, name: str, span: Span | None) -> None:
         meta.evidence["jurisdiction"] = span
 
 
-def _read_signer(text: str, meta: DocumentMeta) -> None:
+def _read_signer(text: str, meta: DocumentMeta, report: Report | None) -> None:
     """The signature block: mode lines ('TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'), the signer's
     capacity ('PHÓ CHỦ TỊCH'), the name. Under 'KT.'/'TL.'/'TUQ.' the signer stands in for the
     office on the mode line, so without a capacity line the capacity is unknown; under 'Q.'
-    (acting) it is the mode line. A '(Đã ký)' line between capacity and name is skipped."""
+    (acting) it is the mode line. A '(Đã ký)' line between capacity and name is skipped.
+    Without a signature block: an aggregator's 'Người ký', else the signer a page reports."""
     lines = [(start, line.strip(" |")) for start, line in _lines(text)]
     lines = [(start, line) for start, line in lines if line]
     for i, (start, line) in enumerate(lines):
@@ -183,14 +185,12 @@ def _read_signer(text: str, meta: DocumentMeta) -> None:
             meta.evidence["signer"] = Span(start, start + len(line), line)
         break
     if not meta.signer:
-        head = text[:3000]
-        m = _TABLE_SIGNER.search(strip_marks(head)) or _NEWS_SIGNER.search(strip_marks(head))
-        if m:
-            group = 1 if m.re is _TABLE_SIGNER else 2
-            meta.signer = head[m.start(group) : m.end(group)].strip()
-            if m.re is _NEWS_SIGNER and not meta.signer_capacity:
-                meta.signer_capacity = head[m.start(1) : m.end(1)].strip()
-            meta.evidence["signer"] = Span(m.start(), m.end(), head[m.start() : m.end()])
+        found = table_signer(text[:3000])
+        if found:
+            meta.signer, meta.evidence["signer"] = found.text, found
+        elif report and report.signer:
+            meta.signer, meta.evidence["signer"] = report.signer, report.span
+            meta.signer_capacity = meta.signer_capacity or report.capacity
 
 
 def _read_title(text: str, meta: DocumentMeta) -> None:
@@ -216,9 +216,15 @@ def _apply_hints(source: SourceText, meta: DocumentMeta) -> None:
     meta.from_hints = tuple(filled)
 
 
-def _read_issuer(meta: DocumentMeta, source: SourceText) -> None:
+def _read_issuer(meta: DocumentMeta, source: SourceText, central: str, report: Report | None) -> None:
+    """A central body of the title block, else the body a page names as issuing the document,
+    else the body the symbol's suffix stands for in the jurisdiction, else the manifest's."""
     place = meta.jurisdiction_name
-    if meta.issuer_code in ("cp", "ttg"):
+    if central:
+        meta.issuer = normalize_agency(central, NATIONAL)
+    elif report and report.issuer:
+        meta.issuer = normalize_agency(report.issuer, meta.jurisdiction or NATIONAL)
+    elif meta.issuer_code in ("cp", "ttg"):
         meta.issuer = normalize_agency(_ISSUER_BY_CODE[meta.issuer_code], NATIONAL)
     elif meta.issuer_code in ("ubnd", "tu", "hdnd") and place:
         city = fold(place) in _CITIES
@@ -231,3 +237,36 @@ def _read_issuer(meta: DocumentMeta, source: SourceText) -> None:
     if meta.issuer and not meta.issuer_code:  # no readable number: the code follows from the issuer
         folded = fold(meta.issuer.name)
         meta.issuer_code = next((code for prefix, code in _CODE_BY_ISSUER if folded.startswith(prefix)), "")
+
+
+def _central_issuer(head: str) -> str:
+    """The issuer lines of the title block (capitals before 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'
+    or 'ĐẢNG CỘNG SẢN VIỆT NAM') when they name a central body, in sentence case; else ''."""
+    lines = [line.strip(" |") for _, line in _lines(head)]
+    motto = next((i for i, line in enumerate(lines) if _MOTTO.match(fold(line))), None)
+    if motto is None:
+        return ""
+    block: list[str] = []
+    for line in reversed(lines[:motto]):
+        if not line or set(line) <= set("-*_="):
+            if block:
+                break
+            continue
+        if not line.isupper():
+            break
+        block.insert(0, line)
+    name = " ".join(block)
+    return _sentence_case(name) if fold(name).startswith(_CENTRAL_HEADS) else ""
+
+
+def _sentence_case(upper: str) -> str:
+    """'BỘ KHOA HỌC VÀ CÔNG NGHỆ' -> 'Bộ Khoa học và Công nghệ'; 'BAN CHỈ ĐẠO CỦA CHÍNH PHỦ VỀ …'
+    -> 'Ban Chỉ đạo của Chính phủ về …' (the first word of a ministry's name and of each of its
+    conjuncts is capitalised, as are the proper names of central bodies)."""
+    text = upper.lower()
+    text = text[:1].upper() + text[1:]
+    if fold(text).startswith("bo "):
+        text = re.sub(r"(^bộ |, | và )(\w)", lambda m: m.group(1) + m.group(2).upper(), text, flags=re.I)
+    for proper in _PROPER_NAMES:
+        text = re.sub(re.escape(proper.lower()), proper, text)
+    return text
