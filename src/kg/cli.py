@@ -193,8 +193,9 @@ def eval_group() -> None:
               show_default=True, help="Folder with sources/ and reference/.")
 @click.option("--errors", is_flag=True, help="Also list the labelled targets the target linker gets wrong.")
 def eval_links(data_dir: Path, errors: bool) -> None:
-    """Accuracy of the 57 group and 03 task links (plain TF-IDF baseline, the method without and
-    with the confirmed examples of other provinces) and of the target links
+    """Accuracy of the 57 group and 03 task links: first on unseen provinces (leave one province
+    out: examples, semantic weights, calibration and cut chosen on the other provinces; baseline,
+    previous method, + semantic, calibrated side by side), then as a build links; then the target links
     (indicator, 03 Phụ lục I echo, accepted precision/recall, leave-one-document-out), per document."""
     from kg.evaluation.links import main as evaluate_links
     from kg.evaluation.targets import main as evaluate_targets
@@ -362,6 +363,9 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
 
     out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
     click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
+
+
+links.add_command(__import__("kg.cli_link", fromlist=["links_calibrate"]).links_calibrate)
 
 
 if __name__ == "__main__":

@@ -277,3 +277,15 @@ def format_coverage(coverage: dict[str, tuple[int, int, int, int]]) -> str:
 def format_models(models: dict[str, LinkModel]) -> str:
     return "\n".join(f"  without {place}: semantic {m.semantic}, example {m.semantic_example} (floor {m.semantic_floor}), "
                      f"cut {m.cut:.4f}" for place, m in models.items())
+
+
+def derive_model(sources_dir, reference_dir, cache_dir=None) -> LinkModel:
+    """The shipped model: `fit_model` on every labelled plan (`kg links calibrate`)."""
+    from kg.central import load_reference
+    from kg.evaluation.links import label_examples, read
+    from kg.link.semantic import Embedder
+
+    documents, labels = read(sources_dir)
+    index = CentralIndex(load_reference(reference_dir), Embedder(cache_dir))
+    plans = plans_of(documents, labels)
+    return fit_model(Protocol(plans, index, label_examples(documents, labels)), plans)
