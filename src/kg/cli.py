@@ -194,8 +194,9 @@ def eval_group() -> None:
               show_default=True, help="Folder with sources/ and reference/.")
 @click.option("--errors", is_flag=True, help="Also list the labelled targets the target linker gets wrong.")
 def eval_links(data_dir: Path, errors: bool) -> None:
-    """Accuracy of the 57 group and 03 task links (plain TF-IDF baseline, the method without and
-    with the confirmed examples of other provinces) and of the target links
+    """Accuracy of the 57 group and 03 task links: first on unseen provinces (leave one province
+    out: examples, semantic weights, calibration and cut chosen on the other provinces; baseline,
+    previous method, + semantic, calibrated side by side), then as a build links; then the target links
     (indicator, 03 Phụ lục I echo, accepted precision/recall, leave-one-document-out), per document."""
     from kg.evaluation.links import main as evaluate_links
     from kg.evaluation.targets import main as evaluate_targets
@@ -367,9 +368,11 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
     click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
 
 
+from kg.cli_link import links_calibrate  # noqa: E402
 from kg.cli_reorg import reorg_group  # noqa: E402 - registered after the core commands
 from kg.cli_sources import sources_group  # noqa: E402
 
+links.add_command(links_calibrate)
 main.add_command(reorg_group)
 main.add_command(sources_group)
 

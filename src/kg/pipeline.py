@@ -35,6 +35,7 @@ from kg.graph.reorganisation import reorganisation_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
+from kg.link.calibrate import LinkModel, embedder_for, load_model
 from kg.link.examples import Example, load_examples
 from kg.link.links import ranker_for
 from kg.link.rank import CentralIndex
@@ -102,20 +103,21 @@ def extract_all(folder: Path, progress: Callable[[Iterable], Iterable] = lambda 
 
 
 def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path,
-             examples: Sequence[Example] = ()) -> dict[str, list[Link]]:
+             examples: Sequence[Example] = (), model: LinkModel | None = None) -> dict[str, list[Link]]:
     """Every document's task and target links, with the researchers' reviewed decisions
     (data/reviews) applied; each target takes the indicator of its accepted 'measures' link.
     `examples`: confirmed links of the labelled plans (kg.link.examples); the accepted reviewed
-    links join them, so a decision on one plan also helps rank other provinces' plans."""
+    links join them, so a decision on one plan also helps rank other provinces' plans.
+    `model`: the calibrated link model (kg.link.calibrate), else the fixed thresholds."""
     decisions = load_decisions(decisions_path(data_dir))
     examples = [*examples, *reviewed_examples(documents, decisions)]
     # the central side of both linkers is prepared once per build, not once per document
-    index, linker = CentralIndex(layer), TargetLinker(layer)
+    index, linker = CentralIndex(layer, embedder_for(model)), TargetLinker(layer)
     links = {}
     for document in documents:
-        ranker = ranker_for(document, index, examples)
+        ranker = ranker_for(document, index, examples, model=model)
         links[document.source.source_id] = apply_decisions(
-            link_document(document, layer, ranker) + link_targets(document, linker), decisions)
+            link_document(document, layer, ranker, model) + link_targets(document, linker), decisions)
         assign_indicators(document, links[document.source.source_id])
     return links
 
@@ -213,7 +215,7 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
     layer = load_reference(reference_dir)
     documents, errors = extract_all(data_dir / "sources", progress)
     complete_citations(documents, (d.ref for d in layer.documents))
-    links = link_all(documents, layer, data_dir, load_examples(reference_dir))
+    links = link_all(documents, layer, data_dir, load_examples(reference_dir), load_model(reference_dir))
     dataset, summaries = assemble(documents, layer, ontology_dir, links, load_provinces(reference_dir))
     graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
     nquads = sorted_nquads(dataset)

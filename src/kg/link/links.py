@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 
+from kg.link.calibrate import LinkModel, candidate_features
 from kg.link.examples import Example, usable_for
-from kg.link.rank import CentralIndex, Layer, Ranking, rank_combined
+from kg.link.rank import CentralIndex, Layer, Ranking, Weights, rank_combined
 from kg.model import Document, Link, Task
 
 Ranker = Callable[[list[Task], Layer], list[Ranking]]
@@ -39,7 +41,10 @@ def accept_task_link(target: str, confidence: float, ranking: Ranking) -> bool:
     return confidence >= ACCEPT_TASK_IN_GROUP and prob >= ACCEPT_GROUP and ranking.target_groups.get(target) == group
 
 
-def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
+def links_for_task(source_id: str, task: Task, ranking: Ranking, model: LinkModel | None = None) -> list[Link]:
+    """The task's group and 03 task links. With a calibrated `model`, a 03 task link's confidence
+    is the model's probability and every candidate at or above its cut is accepted; without one,
+    the first candidate is accepted by the fixed thresholds."""
     links = []
     for rank, (group, prob) in enumerate(ranking.groups[:TOP_GROUPS], start=1):
         confidence = round(prob, 4)
@@ -50,9 +55,18 @@ def links_for_task(source_id: str, task: Task, ranking: Ranking) -> list[Link]:
     ceiling = 1.0  # a lower-ranked candidate is never more certain than the one above it
     for rank, (target, _) in enumerate(ranking.tasks[:TOP_TASKS], start=1):
         method = ranking.signals.get(target, "combined")
-        confidence = 1.0 if method == "explicit-reference" else min(ceiling, task_confidence(scores, rank - 1))
+        if method == "explicit-reference":
+            confidence = 1.0
+        elif model is not None:
+            confidence = min(ceiling, model.probability(candidate_features(ranking, rank - 1)))
+        else:
+            confidence = min(ceiling, task_confidence(scores, rank - 1))
         ceiling = confidence
-        status = "accepted" if rank == 1 and accept_task_link(target, confidence, ranking) else "suggested"
+        if model is not None:
+            accepted = confidence >= model.cut
+        else:
+            accepted = rank == 1 and accept_task_link(target, confidence, ranking)
+        status = "accepted" if accepted else "suggested"
         links.append(Link(source_id, task.local_id, target, "implements", confidence, method, task.span, status, rank))
     return links
 
@@ -62,17 +76,26 @@ def linkable_tasks(document: Document) -> list[Task]:
 
 
 def ranker_for(document: Document, index: CentralIndex, examples: Sequence[Example],
-               hold_out_place: bool = False) -> Ranker:
-    """The combined ranker for one document: the build's central index and the confirmed
-    examples the document may learn from (kg.link.examples.usable_for)."""
-    return partial(rank_combined, index=index, examples=usable_for(examples, document, hold_out_place))
+               hold_out_place: bool = False, model: LinkModel | None = None) -> Ranker:
+    """The combined ranker for one document: the build's central index, the confirmed examples
+    the document may learn from (kg.link.examples.usable_for), the model's semantic weights."""
+    weights = model_weights(model)
+    return partial(rank_combined, weights=weights, index=index, examples=usable_for(examples, document, hold_out_place))
 
 
-def link_document(document: Document, layer: Layer, ranker: Ranker = rank_combined) -> list[Link]:
+def model_weights(model: LinkModel | None) -> Weights:
+    if model is None:
+        return Weights()
+    return replace(Weights(), semantic=model.semantic, semantic_example=model.semantic_example,
+                   semantic_floor=model.semantic_floor)
+
+
+def link_document(document: Document, layer: Layer, ranker: Ranker = rank_combined,
+                  model: LinkModel | None = None) -> list[Link]:
     """Links from every task of the document (its 'tasks' section) to the 57 groups and the 03
     Phụ lục II tasks, best first. Deterministic: same document and layer, same links."""
     tasks = linkable_tasks(document)
     links = []
     for task, ranking in zip(tasks, ranker(tasks, layer)):
-        links += links_for_task(document.source.source_id, task, ranking)
+        links += links_for_task(document.source.source_id, task, ranking, model)
     return links

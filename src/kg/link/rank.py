@@ -17,6 +17,7 @@ from scipy import sparse
 from sklearn.metrics.pairwise import cosine_similarity
 
 from kg.link.examples import Example
+from kg.link.semantic import CENTRAL_PREFIX, LOCAL_PREFIX, Embedder, cosine
 from kg.link.text import (
     char_vectorizer,
     clauses,
@@ -50,6 +51,9 @@ class Weights:
     backward: float = 4.0  # cost (log-probability) of a heading going back to an earlier group
     examples: float = 0.3  # weight of the nearest confirmed example's similarity (other plans' tasks)
     example_floor: float = 0.3  # an example less similar than this says nothing
+    semantic: float = 0.0  # weight of the embedding cosine to the 03 task (kg.link.semantic)
+    semantic_example: float = 0.0  # weight of the embedding cosine to the nearest confirmed example
+    semantic_floor: float = 0.0  # an example's cosine below this says nothing (e5 cosines sit at 0.7-1)
 
 
 @dataclass
@@ -60,6 +64,8 @@ class Ranking:
     groups: list[tuple[int, float]]  # group number, probability
     signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
     target_groups: dict[str, int] = field(default_factory=dict)  # central task id -> its 57 group
+    # for the first candidates: (embedding cosine, nearest example's similarity), what calibration reads
+    evidence: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -75,8 +81,9 @@ class CentralIndex:
     texts, and each vectorizer fitted on them (fitted on first use). Fitting on the central side
     only keeps the scores independent of which local documents are linked together."""
 
-    def __init__(self, layer: Layer):
+    def __init__(self, layer: Layer, embedder: Embedder | None = None):
         self.layer = layer
+        self.embedder = embedder
         self.directives = central_tasks(layer)
         self.ids = [d.local_id for d in self.directives]
         self.pieces = [clauses(d.text) for d in self.directives]
@@ -87,6 +94,11 @@ class CentralIndex:
         }
         self._fitted: dict[tuple[str, str], tuple] = {}
         self._example_rows: dict[str, dict[str, sparse.csr_matrix]] = {}
+
+    @cached_property
+    def central_vectors(self) -> np.ndarray:
+        """The embeddings of the 03 tasks (needs an embedder)."""
+        return self.embedder.embed([d.text for d in self.directives], CENTRAL_PREFIX)
 
     @cached_property
     def known(self) -> frozenset[str]:
@@ -274,14 +286,23 @@ def monotone_groups(log_votes: np.ndarray, backward: float) -> list[int]:
     return path[::-1]
 
 
-def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
-                  index: CentralIndex | None = None, examples: Sequence[Example] = ()) -> list[Ranking]:
-    """`index`: the layer's CentralIndex when linking many documents (prepared once per build);
-    `examples`: confirmed links of other plans' tasks (kg.link.examples.usable_for)."""
-    index = index if index is not None else CentralIndex(layer)
-    directives, ids = index.directives, index.ids
-    if not tasks:
-        return []
+@dataclass
+class Signals:
+    """What the combined ranker knows about one document's tasks (rows) and the 03 tasks
+    (columns), before the weights that combine them: the eval sweeps those weights cheaply."""
+
+    lexical: np.ndarray
+    prior: np.ndarray  # P(group of the directive | task), before the order lift
+    by_example: np.ndarray  # nearest confirmed example's lexical similarity (0 below the floor)
+    semantic: np.ndarray  # embedding cosine of the task to the 03 task (zeros without an embedder)
+    semantic_example: np.ndarray  # embedding cosine to the nearest confirmed example of the 03 task
+    group_probs: np.ndarray  # tasks x groups, with the order lift
+    explicit: list[set[str]]
+
+
+def task_signals(tasks: list[Task], index: CentralIndex, weights: Weights = Weights(),
+                 examples: Sequence[Example] = ()) -> Signals:
+    directives, layer = index.directives, index.layer
     local = [t.text for t in tasks]
     clean = not looks_ocr(local, index.known)
     whole = lexical_similarity(local, index, "whole", weights, clean)
@@ -294,17 +315,65 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
     column = {g.number: j for j, g in enumerate(layer.groups)}
     prior = _softmax(votes, weights.sharpness)[:, [column[d.group] for d in directives]]
     by_example = example_similarity(local, examples, index, weights)
-    scores = lexical + weights.group_prior * prior + weights.examples * by_example
-    group_of = _groups_of(directives)
-    rankings = []
-    for i, task in enumerate(tasks):
-        signals = {}
-        for j in np.flatnonzero(by_example[i]):
-            signals[ids[j]] = "combined-with-example"
-        for target in explicit_references(task.text):
-            if target in ids:
-                scores[i, ids.index(target)] = scores[i].max() + 1.0
-                signals[target] = "explicit-reference"
-        groups = _order(probs[i], [g.number for g in layer.groups])
-        rankings.append(Ranking(_order(scores[i], ids), groups, signals, group_of))
-    return rankings
+    semantic, semantic_example = semantic_similarity(local, examples, index)
+    explicit = [explicit_references(t.text) & set(index.ids) for t in tasks]
+    return Signals(lexical, prior, by_example, semantic, semantic_example, probs, explicit)
+
+
+def semantic_similarity(local: list[str], examples: Sequence[Example], index: CentralIndex) -> tuple[np.ndarray, np.ndarray]:
+    """(tasks x 03 tasks) embedding cosines to the 03 task and to its nearest confirmed example;
+    zeros when the index has no embedder."""
+    shape = (len(local), len(index.ids))
+    if index.embedder is None:
+        return np.zeros(shape), np.zeros(shape)
+    vectors = index.embedder.embed(local, LOCAL_PREFIX)
+    to_central = cosine(vectors, index.central_vectors)
+    by_example = np.zeros(shape)
+    if examples:
+        sims = cosine(vectors, index.embedder.embed([e.text for e in examples], LOCAL_PREFIX))
+        column = {target: j for j, target in enumerate(index.ids)}
+        for k, example in enumerate(examples):
+            for target in example.targets:
+                if target in column:
+                    by_example[:, column[target]] = np.maximum(by_example[:, column[target]], sims[:, k])
+    return to_central, by_example
+
+
+def combined_scores(signals: Signals, weights: Weights) -> np.ndarray:
+    """The task score: lexical + group prior + nearest example + the semantic terms; an
+    explicit reference puts its target first."""
+    near = np.where(signals.semantic_example >= weights.semantic_floor, signals.semantic_example, 0.0)
+    return (signals.lexical + weights.group_prior * signals.prior + weights.examples * signals.by_example
+            + weights.semantic * signals.semantic + weights.semantic_example * near)
+
+
+def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
+                  index: CentralIndex | None = None, examples: Sequence[Example] = ()) -> list[Ranking]:
+    """`index`: the layer's CentralIndex when linking many documents (prepared once per build);
+    `examples`: confirmed links of other plans' tasks (kg.link.examples.usable_for)."""
+    index = index if index is not None else CentralIndex(layer)
+    if not tasks:
+        return []
+    return rankings(task_signals(tasks, index, weights, examples), index, weights)
+
+
+EVIDENCE_KEPT = 3  # candidates whose signals a ranking keeps (the links a task gets)
+
+
+def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ranking]:
+    ids = index.ids
+    scores = combined_scores(signals, weights)
+    group_of = _groups_of(index.directives)
+    numbers = [g.number for g in index.layer.groups]
+    column = {target: j for j, target in enumerate(ids)}
+    result = []
+    for i in range(len(scores)):
+        signal_of = {ids[j]: "combined-with-example" for j in np.flatnonzero(signals.by_example[i])}
+        for target in sorted(signals.explicit[i]):
+            scores[i, ids.index(target)] = scores[i].max() + 1.0
+            signal_of[target] = "explicit-reference"
+        ordered = _order(scores[i], ids)
+        evidence = {target: (float(signals.semantic[i, column[target]]), float(signals.by_example[i, column[target]]))
+                    for target, _ in ordered[:EVIDENCE_KEPT]}
+        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence))
+    return result

@@ -1,0 +1,291 @@
+"""Leave one province out: how the linker does on a plan from a province it has never seen.
+
+For each province in the labels, everything the linker learns — the confirmed examples, the
+semantic weights, the calibration model and its cut — is chosen on the other provinces only, then
+that province's plans are scored. `fit_model` is the same procedure on every province (what
+`kg links calibrate` ships); inside it the cut is chosen on probabilities each province gets
+from a model fitted without it, so the cut is never chosen on the predictions it judges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from kg.evaluation.links import Counts, Label, find_task, score_links
+from kg.link.calibrate import CANDIDATES, LinkModel, candidate_features, choose_cut, fit
+from kg.link.examples import Example
+from kg.link.links import link_document, linkable_tasks, links_for_task, model_weights, ranker_for
+from kg.link.rank import CentralIndex, Ranking, Signals, Weights, rankings, task_signals
+from kg.model import Document, Link, Task
+
+# Weights of the embedding cosine to the 03 task x to the nearest confirmed example (counted
+# from its floor up), swept on the training provinces; ties go to the earlier (smaller) entry.
+SEMANTIC = (0.0, 0.5, 1.0, 2.0, 3.0)
+SEMANTIC_EXAMPLE = ((0.0, 0.0), (0.2, 0.9), (0.2, 0.93))  # (weight, floor)
+
+
+@dataclass
+class Plan:
+    document: Document
+    tasks: list[Task]
+    labels: list[Label]
+    rows: list[int | None]  # each label's task position (None: no task holds its quote)
+
+    @property
+    def place(self) -> str:
+        return self.document.meta.jurisdiction or self.document.source.source_id
+
+
+def plans_of(documents: Iterable[Document], labels: Sequence[Label]) -> list[Plan]:
+    plans = []
+    for document in documents:
+        mine = [l for l in labels if l.source_id == document.source.source_id]
+        if mine:
+            tasks = linkable_tasks(document)
+            found = [find_task(document, tasks, l.quote) for l in mine]
+            plans.append(Plan(document, tasks, mine, [tasks.index(t) if t else None for t in found]))
+    return plans
+
+
+class Protocol:
+    """The labelled plans, their signals per set of provinces whose examples are withheld
+    (computed once, reused by every weight tried), and the folds."""
+
+    def __init__(self, plans: list[Plan], index: CentralIndex, examples: Sequence[Example]):
+        self.plans, self.index, self.examples = plans, index, list(examples)
+        self.places = sorted({p.place for p in plans})
+        self._signals: dict[tuple[str, frozenset[str]], Signals] = {}
+
+    def signals(self, plan: Plan, withheld: frozenset[str]) -> Signals:
+        """The plan's signals learning from no example of its own province nor of `withheld`."""
+        key = (plan.document.source.source_id, withheld)
+        if key not in self._signals:
+            usable = [e for e in self.examples if e.place != plan.place and e.place not in withheld
+                      and e.source_id != plan.document.source.source_id]
+            self._signals[key] = task_signals(plan.tasks, self.index, Weights(), usable)
+        return self._signals[key]
+
+    def rankings(self, plan: Plan, withheld: frozenset[str], weights: Weights) -> list[Ranking]:
+        return rankings(self.signals(plan, withheld), self.index, weights)
+
+
+def with_floor(weights: Weights, semantic: float, example: tuple[float, float]) -> Weights:
+    return replace(weights, semantic=semantic, semantic_example=example[0], semantic_floor=example[1])
+
+
+def choose_weights(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> Weights:
+    """The semantic weights with the most right first candidates (then top three) on `training`."""
+    best, best_hits = Weights(), (-1, -1)
+    for semantic in SEMANTIC:
+        for example in SEMANTIC_EXAMPLE:
+            weights = with_floor(Weights(), semantic, example)
+            hits = [0, 0]
+            for plan in training:
+                ranked = protocol.rankings(plan, withheld, weights)
+                for label, row in zip(plan.labels, plan.rows):
+                    if row is not None and label.tasks03:
+                        top = [t for t, _ in ranked[row].tasks[:3]]
+                        hits[0] += top[0] in label.tasks03
+                        hits[1] += bool(set(top) & set(label.tasks03))
+            if tuple(hits) > best_hits:
+                best, best_hits = weights, tuple(hits)
+    return best
+
+
+@dataclass
+class Candidates:
+    """Feature rows of the first candidates of labelled tasks, with what the labels say."""
+
+    rows: list[tuple[float, ...]] = field(default_factory=list)
+    clear: list[bool] = field(default_factory=list)  # a clear task of the label: what the model learns
+    right: list[bool] = field(default_factory=list)  # clear or weak: what precision counts
+    place: list[str] = field(default_factory=list)
+    rank: list[int] = field(default_factory=list)
+
+
+def candidates(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str], weights: Weights) -> Candidates:
+    found = Candidates()
+    for plan in training:
+        ranked = protocol.rankings(plan, withheld, weights)
+        for label, row in zip(plan.labels, plan.rows):
+            if row is None:
+                continue
+            for rank, (target, _) in enumerate(ranked[row].tasks[:CANDIDATES]):
+                found.rows.append(candidate_features(ranked[row], rank))
+                found.clear.append(target in label.tasks03)
+                found.right.append(target in label.tasks03 + label.weak03)
+                found.place.append(plan.place)
+                found.rank.append(rank)
+    return found
+
+
+def capped(probabilities: Sequence[float], ranks: Sequence[int]) -> list[float]:
+    """Each candidate's probability capped by the one ranked above it (as links_for_task does)."""
+    out: list[float] = []
+    for p, rank in zip(probabilities, ranks):
+        out.append(p if rank == 0 else min(p, out[-1]))
+    return out
+
+
+def fit_model(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str] = frozenset()) -> LinkModel:
+    """Weights, logistic model and cut from the training plans (never from `withheld` provinces)."""
+    weights = choose_weights(protocol, training, withheld)
+    found = candidates(protocol, training, withheld, weights)
+    rows, clear = np.array(found.rows), np.array(found.clear)
+    coef, intercept = fit(rows, clear)
+    places = sorted(set(found.place))
+    held: list[float] = [0.0] * len(rows)
+    for place in places:  # out-of-province probabilities for choosing the cut
+        inside = np.array([p != place for p in found.place])
+        if clear[inside].all() or not clear[inside].any():
+            continue
+        inner = LinkModel(0, 0, *fit(rows[inside], clear[inside]), cut=1.0)
+        for i in np.flatnonzero(~inside):
+            held[i] = inner.probability(rows[i])
+    cut = choose_cut(capped(held, found.rank), found.right)
+    return LinkModel(weights.semantic, weights.semantic_example, coef, intercept, cut,
+                     tuple(places), weights.semantic_floor)
+
+
+def model_links(protocol: Protocol, plan: Plan, model: LinkModel | None, withheld: frozenset[str] = frozenset()) -> list[Link]:
+    weights = model_weights(model)
+    ranked = protocol.rankings(plan, withheld, weights)
+    source = plan.document.source.source_id
+    return [link for task, ranking in zip(plan.tasks, ranked) for link in links_for_task(source, task, ranking, model)]
+
+
+@dataclass
+class Unseen:
+    """{method: {source_id or 'overall': Counts}}, the fold models, and held-out predictions."""
+
+    counts: dict[str, dict[str, Counts]]
+    models: dict[str, LinkModel]
+    predictions: list[tuple[float, bool]]  # (probability, clear) of every candidate, held out
+    coverage: dict[str, tuple[int, int, int, int]]  # method -> accepted cells, right, clear cells, found
+
+
+def evaluate_unseen(protocol: Protocol, baseline, previous_examples: Sequence[Example]) -> Unseen:
+    """Each province scored by what the others taught: the baseline, the previous method (fixed
+    thresholds, examples of other provinces), + semantic (weights chosen without the province,
+    fixed thresholds), and the new method (+ calibrated acceptance)."""
+    methods = ("baseline", "previous", "+semantic", "calibrated")
+    counts = {m: {} for m in methods}
+    cells = {m: (set(), set()) for m in ("previous", "calibrated")}  # accepted, labelled clear
+    models, predictions = {}, []
+    for place in protocol.places:
+        withheld = frozenset({place})
+        training = [p for p in protocol.plans if p.place != place]
+        model = models[place] = fit_model(protocol, training, withheld)
+        semantic_only = replace(model, cut=2.0)  # rank by the model's weights, accept by the old rule
+        for plan in (p for p in protocol.plans if p.place == place):
+            source = plan.document.source.source_id
+            by_method = {
+                "baseline": link_document(plan.document, protocol.index.layer, baseline),
+                "previous": link_document(plan.document, protocol.index.layer,
+                                          ranker_for(plan.document, protocol.index, previous_examples, True)),
+                "+semantic": legacy_links(protocol, plan, semantic_only),
+                "calibrated": model_links(protocol, plan, model),
+            }
+            for method, links in by_method.items():
+                counts[method][source] = score_links(plan.document, links, plan.labels)
+            predictions += held_out_predictions(protocol, plan, model)
+            for method in cells:
+                add_cells(cells[method], plan, by_method[method])
+    for method in methods:
+        overall = Counts()
+        for value in counts[method].values():
+            overall.add(value)
+        counts[method]["overall"] = overall
+    coverage = {m: cell_figures(*cells[m]) for m in cells}
+    return Unseen(counts, models, predictions, coverage)
+
+
+def legacy_links(protocol: Protocol, plan: Plan, model: LinkModel) -> list[Link]:
+    """The model's ranking accepted by the fixed thresholds (to show what the ranking alone gives)."""
+    ranked = protocol.rankings(plan, frozenset(), model_weights(model))
+    source = plan.document.source.source_id
+    return [link for task, ranking in zip(plan.tasks, ranked) for link in links_for_task(source, task, ranking)]
+
+
+def held_out_predictions(protocol: Protocol, plan: Plan, model: LinkModel) -> list[tuple[float, bool]]:
+    ranked = protocol.rankings(plan, frozenset(), model_weights(model))
+    out = []
+    for label, row in zip(plan.labels, plan.rows):
+        if row is None:
+            continue
+        ceiling = 1.0
+        for rank, (target, _) in enumerate(ranked[row].tasks[:CANDIDATES]):
+            ceiling = min(ceiling, model.probability(candidate_features(ranked[row], rank)))
+            out.append((ceiling, target in label.tasks03))
+    return out
+
+
+def add_cells(cells: tuple[set, set], plan: Plan, links: Iterable[Link]) -> None:
+    """Province x 03-task cells: from the accepted links of labelled tasks, and from the labels."""
+    accepted, labelled = cells
+    by_task: dict[str, set[str]] = {}
+    for link in links:
+        if link.link_type == "implements" and link.status == "accepted":
+            by_task.setdefault(link.source_local_id, set()).add(link.target)
+    for label, row in zip(plan.labels, plan.rows):
+        if row is not None:
+            accepted.update((plan.place, t, label.tasks03 + label.weak03) for t in by_task.get(plan.tasks[row].local_id, ()))
+            labelled.update((plan.place, t) for t in label.tasks03)
+
+
+def cell_figures(accepted: set, labelled: set) -> tuple[int, int, int, int]:
+    """(accepted cells, of them right, labelled clear cells, of them accepted). A cell is right
+    when a labelled task of the province restates that 03 task (clearly or weakly)."""
+    acceptable = {(place, t) for place, _, ok in accepted for t in ok}
+    cells = {(place, target) for place, target, _ in accepted}
+    return len(cells), len(cells & acceptable), len(labelled), len(cells & labelled)
+
+
+RELIABILITY_BINS = 10
+
+
+def reliability(predictions: Sequence[tuple[float, bool]], bins: int = RELIABILITY_BINS) -> list[tuple[float, float, int, float | None, float | None]]:
+    """(low, high, candidates, mean predicted, share clear) per probability bin."""
+    table = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [(p, ok) for p, ok in predictions if low <= p < high or (b == bins - 1 and p == 1.0)]
+        mean = round(sum(p for p, _ in inside) / len(inside), 3) if inside else None
+        share = round(sum(ok for _, ok in inside) / len(inside), 3) if inside else None
+        table.append((low, high, len(inside), mean, share))
+    return table
+
+
+def format_reliability(predictions: Sequence[tuple[float, bool]]) -> str:
+    lines = ["| predicted probability | candidates | mean predicted | observed share right |", "|---|---|---|---|"]
+    for low, high, n, mean, share in reliability(predictions):
+        cells = [f"{low:.1f}–{high:.1f}", str(n), "–" if mean is None else f"{mean:.3f}", "–" if share is None else f"{share:.3f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def format_coverage(coverage: dict[str, tuple[int, int, int, int]]) -> str:
+    lines = []
+    for method, (cells, right, labelled, found) in coverage.items():
+        lines.append(f"  {method:12} {cells:4} accepted cells, {right} right ({right / cells if cells else 0:.3f}); "
+                     f"{found} of the labels' {labelled} cells ({found / labelled if labelled else 0:.3f} complete)")
+    return "\n".join(lines)
+
+
+def format_models(models: dict[str, LinkModel]) -> str:
+    return "\n".join(f"  without {place}: semantic {m.semantic}, example {m.semantic_example} (floor {m.semantic_floor}), "
+                     f"cut {m.cut:.4f}" for place, m in models.items())
+
+
+def derive_model(sources_dir, reference_dir, cache_dir=None) -> LinkModel:
+    """The shipped model: `fit_model` on every labelled plan (`kg links calibrate`)."""
+    from kg.central import load_reference
+    from kg.evaluation.links import label_examples, read
+    from kg.link.semantic import Embedder
+
+    documents, labels = read(sources_dir)
+    index = CentralIndex(load_reference(reference_dir), Embedder(cache_dir))
+    plans = plans_of(documents, labels)
+    return fit_model(Protocol(plans, index, label_examples(documents, labels)), plans)
