@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kg import __version__, config
+from kg.cli_ocr import ocr
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -363,6 +364,8 @@ def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> No
     out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
     click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
 
+
+main.add_command(ocr)
 
 if __name__ == "__main__":
     main()

@@ -11,10 +11,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.config import DATA_DIR
 from kg.model import SourceText
 from kg.parse.normalize import normalize_text
-from kg.parse.repair import reference_texts, repair_sources
+from kg.parse.repair import reference_file, reference_texts, repair_sources
 
 MANIFEST = "manifest.json"
 _MIN_CHARS = 40
@@ -101,10 +100,4 @@ def load_sources(folder: Path) -> tuple[list[SourceText], list[SourceError]]:
             sources.append(read_source(path, manifest.get(path.name), folder.parent))
         except (ValueError, OSError) as err:
             errors.append(SourceError(str(path), str(err)))
-    return repair_sources(sources, reference_texts(_reference_file(folder))), errors
-
-
-def _reference_file(folder: Path) -> Path:
-    """The central layer beside the sources, else the committed one: its texts teach OCR repair."""
-    beside = folder.parent / "reference" / "central.json"
-    return beside if beside.is_file() else DATA_DIR / "reference" / "central.json"
+    return repair_sources(sources, reference_texts(reference_file(folder.parent))), errors

@@ -31,6 +31,7 @@ _NEWS_DATE = re.compile(r"ngay\s+(\d{1,2}/\d{1,2}/20\d\d)\s*,[^.]{0,200}?\bky ba
 _SIGNING_MODE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.+?)\s*\|?$")
 _NAME_WORD = f"[{UPPER}][{LOWER}]+"
 _PERSON = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*\|?$")
+_FULL_NAME = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{2,3}})$")
 _SIGNED_MARK = re.compile(r"^[(\[]?\s*(da ky|ky)\s*[)\]]?$")  # '(Đã ký)', '[đã ký]'
 
 # Both matched on the text without diacritics (strip_marks) and read from the text itself
@@ -183,6 +184,8 @@ def _read_signer(text: str, meta: DocumentMeta) -> None:
             meta.evidence["signer"] = Span(start, start + len(line), line)
         break
     if not meta.signer:
+        _read_merged_signer(text, meta)
+    if not meta.signer:
         head = text[:3000]
         m = _TABLE_SIGNER.search(strip_marks(head)) or _NEWS_SIGNER.search(strip_marks(head))
         if m:
@@ -191,6 +194,20 @@ def _read_signer(text: str, meta: DocumentMeta) -> None:
             if m.re is _NEWS_SIGNER and not meta.signer_capacity:
                 meta.signer_capacity = head[m.start(1) : m.end(1)].strip()
             meta.evidence["signer"] = Span(m.start(), m.end(), head[m.start() : m.end()])
+
+
+def _read_merged_signer(text: str, meta: DocumentMeta) -> None:
+    """A scan read column by column merges the signature beside the 'Nơi nhận' list into its
+    lines ('- Các đồng chí Thành ủy viên, Nguyễn Văn Quang'): the last full name (three or four
+    capitalised words) ending a line of the closing list, after a comma or alone."""
+    closing = False
+    for start, line in _lines(text):
+        closing = closing or fold(line).startswith("noi nhan")
+        tail = line.rsplit(",", 1)[-1].strip(" -|")
+        if closing and (m := _FULL_NAME.match(tail)):
+            at = start + line.rindex(tail)
+            meta.signer = m.group(1)
+            meta.evidence["signer"] = Span(at, at + len(tail), tail)
 
 
 def _read_title(text: str, meta: DocumentMeta) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from itertools import combinations
 from pathlib import Path
 
+from kg.config import DATA_DIR
 from kg.model import SourceText, Span
 from kg.parse.normalize import fold
 
@@ -247,6 +248,12 @@ def restore(text: str, model: SyllableModel, beam: int = 12) -> str:
     repaired = "".join(out)
     assert len(repaired) == len(text)
     return repaired
+
+
+def reference_file(data_dir: Path) -> Path:
+    """The central layer of a data folder, else the committed one: its texts teach repair."""
+    beside = data_dir / "reference" / "central.json"
+    return beside if beside.is_file() else DATA_DIR / "reference" / "central.json"
 
 
 def reference_texts(path: Path) -> list[str]:
