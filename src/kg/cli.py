@@ -12,6 +12,7 @@ import click
 
 from kg import __version__, config
 from kg.cli_openings import eval_openings
+from kg.cli_ocr import ocr
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -375,6 +376,7 @@ from kg.cli_sources import sources_group  # noqa: E402
 links.add_command(links_calibrate)
 main.add_command(reorg_group)
 main.add_command(sources_group)
+main.add_command(ocr)
 
 if __name__ == "__main__":
     main()

@@ -52,7 +52,8 @@ class Span:
 
     start: int
     end: int
-    text: str
+    text: str  # the words as the source has them: the quote
+    repaired: str = ""  # the same stretch of the restored reading, where OCR repair changed it
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class SourceText:
     hint_kind: str = ""
     text_state: str = "clean"  # clean | news-summary | ocr-damaged | ...
     removed_duplicate_lines: int = 0
+    # The restored reading of an OCR-damaged text (kg.parse.repair), as long as `text` so that
+    # offsets hold in both; '' when the text is read as it is. Extraction reads this one.
+    reading: str = ""
 
 
 @dataclass(frozen=True)

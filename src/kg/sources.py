@@ -18,6 +18,7 @@ from kg.files import write_atomic
 from kg.formats import text_of
 from kg.model import SourceText
 from kg.parse.normalize import normalize_text
+from kg.parse.repair import reference_file, reference_texts, repair_sources
 
 MANIFEST = "manifest.json"
 _MIN_CHARS = 40
@@ -129,5 +130,4 @@ def load_sources(folder: Path) -> tuple[list[SourceText], list[SourceError]]:
             sources.append(read_source(path, manifest.get(path.name), folder.parent))
         except (ValueError, OSError) as err:
             errors.append(SourceError(str(path), str(err)))
-    return sources, errors
-
+    return repair_sources(sources, reference_texts(reference_file(folder.parent))), errors

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kg.model import Document, Task
+from kg.model import Document, Span, Task
 from kg.parse.normalize import fold
 
 FIELDS = ("metadata", "citations", "tasks", "task-groups", "agencies", "deadlines",
@@ -127,12 +127,19 @@ def score_citations(doc: Document, labels: dict) -> Score:
     return score
 
 
+def _holds(text: str, span: Span, quote: str) -> bool:
+    """The extracted text holds the label's quote, or (for OCR-repaired text, whose labels quote
+    the source as it is) the source stretch it was read from does."""
+    return contains(text, quote) or bool(span.repaired) and contains(span.text, quote)
+
+
 def match_tasks(tasks: list[Task], labels: list[dict]) -> list[tuple[dict, Task | None]]:
     """Each label gets the first unused predicted task (in document order) holding its quote."""
     used: set[int] = set()
     pairs = []
     for label in labels:
-        hit = next((i for i, task in enumerate(tasks) if i not in used and contains(task.text, label["quote"])), None)
+        hit = next((i for i, task in enumerate(tasks) if i not in used and _holds(task.text, task.span, label["quote"])),
+                   None)
         if hit is not None:
             used.add(hit)
         pairs.append((label, tasks[hit] if hit is not None else None))
@@ -164,6 +171,7 @@ def _deadline_matches(label: dict, deadline) -> bool:
 
 def score_tasks(doc: Document, labels: dict) -> dict[str, Score]:
     pairs = match_tasks(doc.tasks, labels["tasks"])
+    parts = {part.path: part for part in doc.parts}
     matched_ids = {id(task) for _, task in pairs if task is not None}
     tasks = Score(predicted=len(doc.tasks), expected=len(pairs))
     groups, agencies, deadlines = Score(), Score(), Score()
@@ -178,7 +186,8 @@ def score_tasks(doc: Document, labels: dict) -> dict[str, Score]:
         if label.get("group"):
             groups.expected += 1
             groups.predicted += 1
-            if contains(task.group_heading, label["group"]):
+            group = parts.get(task.group_path)
+            if _holds(task.group_heading, group.span if group else Span(0, 0, ""), label["group"]):
                 groups.tp += 1
             else:
                 groups.errors.append(f"group of {quote!r}: expected {label['group']!r}, got {task.group_heading[:50]!r}")

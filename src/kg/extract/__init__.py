@@ -13,6 +13,7 @@ from kg.extract.tasks import is_task_table, section_kind, tasks_from_parts, task
 from kg.model import Citation, Document, Part, Relation, SourceText
 from kg.parse import parse_structure
 from kg.parse.normalize import fold
+from kg.parse.repair import quote_original
 
 __all__ = ["extract_document"]
 
@@ -24,6 +25,16 @@ _PREAMBLE_CUES = ("thuc hien", "trien khai", "can cu", "quan triet")
 
 
 def extract_document(source: SourceText) -> Document:
+    """The document read from the source's restored reading where OCR repair made one (the
+    evidence still quotes the source as it is, with the restored words beside), else its text."""
+    if not source.reading:
+        return _extract(source)
+    document = quote_original(_extract(replace(source, text=source.reading)), source.text, source.reading)
+    document.source = source
+    return document
+
+
+def _extract(source: SourceText) -> Document:
     meta = extract_metadata(source)
     parts, rows = parse_structure(source.text)
     jurisdiction = meta.jurisdiction or "vn"

@@ -18,7 +18,6 @@ from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
 from kg.extract.portal import Report, reported_document, table_date, table_signer
 from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
-from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
 
 KIND_LABELS = {
     "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
@@ -30,6 +29,7 @@ _PLACE_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)
 _SIGNING_MODE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.+?)\s*\|?$")
 _NAME_WORD = f"[{UPPER}][{LOWER}]+"
 _PERSON = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*\|?$")
+_FULL_NAME = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{2,3}})$")
 _SIGNED_MARK = re.compile(r"^[(\[]?\s*(da ky|ky)\s*[)\]]?$")  # '(Đã ký)', '[đã ký]'
 
 _ISSUER_BY_CODE = {"ubnd": "Ủy ban nhân dân {unit} {place}", "tu": "Ban Thường vụ Tỉnh ủy {place}",
@@ -185,12 +185,28 @@ def _read_signer(text: str, meta: DocumentMeta, report: Report | None) -> None:
             meta.evidence["signer"] = Span(start, start + len(line), line)
         break
     if not meta.signer:
+        _read_merged_signer(text, meta)
+    if not meta.signer:
         found = table_signer(text[:3000])
         if found:
             meta.signer, meta.evidence["signer"] = found.text, found
         elif report and report.signer:
             meta.signer, meta.evidence["signer"] = report.signer, report.span
             meta.signer_capacity = meta.signer_capacity or report.capacity
+
+
+def _read_merged_signer(text: str, meta: DocumentMeta) -> None:
+    """A scan read column by column merges the signature beside the 'Nơi nhận' list into its
+    lines ('- Các đồng chí Thành ủy viên, Nguyễn Văn Quang'): the last full name (three or four
+    capitalised words) ending a line of the closing list, after a comma or alone."""
+    closing = False
+    for start, line in _lines(text):
+        closing = closing or fold(line).startswith("noi nhan")
+        tail = line.rsplit(",", 1)[-1].strip(" -|")
+        if closing and (m := _FULL_NAME.match(tail)):
+            at = start + line.rindex(tail)
+            meta.signer = m.group(1)
+            meta.evidence["signer"] = Span(at, at + len(tail), tail)
 
 
 def _read_title(text: str, meta: DocumentMeta) -> None:

@@ -216,8 +216,10 @@ def add_citation(graph: Graph, doc: URIRef, document: Document, citation: Citati
     return cited
 
 
-def add_evidence(graph: Graph, link: URIRef, doc: URIRef, quote: str, start: int, end: int) -> None:
-    """A Web Annotation text selector: the quoted words and where they stand in the source text."""
+def add_evidence(graph: Graph, link: URIRef, doc: URIRef, quote: str, start: int, end: int,
+                 repaired: str = "") -> None:
+    """A Web Annotation text selector: the quoted words and where they stand in the source text;
+    for OCR-damaged text also the restored reading of the same stretch (kg.parse.repair)."""
     evidence = URIRef(f"{link}/evidence")
     selector = URIRef(f"{link}/evidence/selector")
     graph.add((link, KG.evidence, evidence))
@@ -229,6 +231,8 @@ def add_evidence(graph: Graph, link: URIRef, doc: URIRef, quote: str, start: int
     graph.add((selector, RDF.type, OA.TextPositionSelector))
     graph.add((selector, OA.start, Literal(start)))
     graph.add((selector, OA.end, Literal(end)))
+    if repaired:
+        graph.add((selector, KG.repairedText, vi(repaired)))
 
 
 def add_metadata(graph: Graph, doc: URIRef, document: Document) -> None:

@@ -55,7 +55,7 @@ def add_link(graph: Graph, accepted: Graph, source: URIRef, target: URIRef, link
     graph.add((node, KG.reviewStatus, URIRef(ids.concept_iri("review-status", link.status))))
     graph.add((node, KG.rank, Literal(link.rank)))
     graph.add((node, PROV.wasGeneratedBy, run))
-    add_evidence(graph, node, doc, link.evidence.text, link.evidence.start, link.evidence.end)
+    add_evidence(graph, node, doc, link.evidence.text, link.evidence.start, link.evidence.end, link.evidence.repaired)
     if link.status == "accepted" and link.link_type in LINK_PROPERTY:
         accepted.add((source, LINK_PROPERTY[link.link_type], target))
     return node

@@ -78,6 +78,7 @@ class KG(DefinedNamespace):
     reviewStatus: object
     rank: object
     evidence: object
+    repairedText: object
     # document metadata
     provisional: object
     loaded: object
