@@ -18,6 +18,7 @@ from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
 from kg.extract.portal import Report, reported_document, table_date, table_signer
 from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
+from kg.parse.normalize import LOWER, UPPER, fold
 
 KIND_LABELS = {
     "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
