@@ -53,8 +53,7 @@ def _document_citations(text: str, meta, parts: list[Part]) -> list[Citation]:
     own = symbol_key(meta.symbol) if meta.symbol else ""
     numbered = [p.span.start for p in parts if p.label and p.kind in ("section", "item")]
     head = [(0, numbered[0] if numbered else text.find("\n", 1)), *_title_and_preamble(text)]
-    if "report" in meta.evidence:
-        head.append((meta.evidence["report"].start, meta.evidence["report"].end))
+    head += [(span.start, span.end) for key, span in meta.evidence.items() if key.startswith("report.")]
     out = []
     for citation in find_citations(text, own):
         if symbol_key(citation.target.symbol) == own:

@@ -15,7 +15,7 @@ from kg.extract.agencies import normalize_agency
 from kg.extract.citations import find_citations, symbol_key
 from kg.extract.deadlines import parse_deadline
 from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
-from kg.extract.portal import Report, reported_document, table_date, table_signer
+from kg.extract.portal import Report, acting_body, reported_document, table_date, table_signer
 from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
 from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
@@ -23,6 +23,7 @@ from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
 KIND_LABELS = {
     "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
     "kl": "Kết luận", "nd": "Nghị định", "tt": "Thông tư", "cv": "Công văn", "da": "Đề án", "bc": "Báo cáo",
+    "tb": "Thông báo",
 }
 _KIND_BY_WORD = {fold(label): code for code, label in KIND_LABELS.items()}
 _NUMBER_LINE = re.compile(r"^\s*(?:\|\s*)?(?:so|so hieu)\s*[:|]\s*", re.I)
@@ -53,11 +54,13 @@ def extract_metadata(source: SourceText) -> DocumentMeta:
     _read_symbol(head, meta, report)
     if report and symbol_key(report.ref.symbol) != symbol_key(meta.symbol):
         report = None  # the page reports another document than the one its title block gives
-    if report:
-        meta.evidence["report"] = report.span
+    for i, span in enumerate([report.span, *report.others] if report else []):
+        meta.evidence[f"report.{i}"] = span
     _read_kind(head, meta)
     _read_date(head, meta, report)
     central = _central_issuer(head)
+    if not central and report and fold(report.issuer).startswith(_CENTRAL_HEADS):
+        central = report.issuer
     _read_jurisdiction(text, head, meta, central, report)
     _read_signer(text, meta, report)
     _read_title(text, meta)
@@ -234,6 +237,9 @@ def _read_issuer(meta: DocumentMeta, source: SourceText, central: str, report: R
     elif source.hint_issuer:
         meta.issuer = normalize_agency(source.hint_issuer, meta.jurisdiction or "vn")
         meta.from_hints = (*meta.from_hints, "issuer")
+    elif body := acting_body(source.text[:3000]):
+        meta.issuer = normalize_agency(body.text, meta.jurisdiction or NATIONAL)
+        meta.evidence["issuer"] = body
     if meta.issuer and not meta.issuer_code:  # no readable number: the code follows from the issuer
         folded = fold(meta.issuer.name)
         meta.issuer_code = next((code for prefix, code in _CODE_BY_ISSUER if folded.startswith(prefix)), "")
