@@ -26,7 +26,7 @@ _CODE_LABELS = {"nq": "NQ", "ctr": "CTr", "kh": "KH", "qd": "QĐ", "ct": "CT", "
                 "cv": "CV", "da": "ĐA", "ttr": "TTr", "bc": "BC", "hd": "HD", "tb": "TB"}
 _DATE_AFTER = re.compile(r"^\s*(?:,?\s*(?:ngay|ngày)\s+|,\s*(?=\d{1,2}\s*[/.-]))(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})", re.I)
 _RELATION_CUES = (
-    (Relation.REPLACES, re.compile(r"\bthay the\b")),
+    (Relation.REPLACES, re.compile(r"\bthay the\b|\bbai bo\b")),  # replaces, repeals
     (Relation.AMENDS, re.compile(r"\bsua doi, bo sung\b|\bsua doi\b")),
     (Relation.BASED_ON, re.compile(r"\bcan cu\b")),
     # not 'trong quá trình (tổ chức) triển khai': a time phrase, whose verb has no document object
@@ -43,7 +43,7 @@ _KIND_ALT = "|".join(_KIND_WORDS)
 # a number, which implements X; not after 'ban hành' (a decision promulgating it carries X out)
 _UNNUMBERED_TITLE = re.compile(rf"(?<!ban hanh\s)\b(?:{_KIND_ALT})(?:\s+hanh dong)?\s*$")
 # 'X (ngày …) thực hiện Nghị quyết (số) Y': Y is in the title of X, which is what implements it
-_TITLE_VERB = re.compile(rf"^\s*(?:,?\s*ngay [\d/ ]+\s*|nam \d{{4}}\s*)?(?:thuc hien|trien khai|cu the hoa)\s+"
+_TITLE_VERB = re.compile(rf"^ *(?:,? *ngay [\d/ ]+\s*|nam \d{{4}}\s*)?(?:thuc hien|trien khai|cu the hoa)\s+"
                          rf"(?:{_KIND_ALT})(?:\s+hanh dong)?(?:\s+so)?\s*$")
 # A number written without its symbol: 'Nghị quyết số 57 của Bộ Chính trị', 'Nghị quyết 57'
 _BARE = re.compile(rf"\b({_KIND_ALT})(?:\s+hanh dong)?\s+(?:so\s+)?(\d{{1,4}})(?![\w/-]|\s*[-/]\s*[a-z])")
