@@ -114,6 +114,14 @@ def test_a_date_after_a_cited_symbol_is_not_the_reported_documents():
     assert (report.ref.symbol, report.date, report.issuer) == ("03-KH/BCĐ", "2025-06-02", "Ban Chỉ đạo chuyển đổi số tỉnh Bình Định")
 
 
+def test_a_page_about_an_event_names_the_local_document_it_carries_out():
+    text = ("Ông Lê Văn Bình - Phó Chủ tịch UBND tỉnh chủ trì hội nghị. Hội nghị triển khai Kế hoạch số 61/KH-UBND, "
+            "thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị.")
+    report = reported_document(text)
+    assert (report.ref.symbol, report.signer) == ("61/KH-UBND", "")  # who chairs a meeting has signed nothing
+    assert reported_document("Hội nghị triển khai Nghị quyết số 57-NQ/TW của Bộ Chính trị.") is None  # central
+
+
 def test_the_body_a_signer_heads_issues():
     text = ("Thủ tướng Chính phủ Phạm Văn Hòa-Trưởng ban Chỉ đạo của Chính phủ về chuyển đổi số vừa ký "
             "Quyết định số 15/QĐ-BCĐCP ban hành Kế hoạch hoạt động.")

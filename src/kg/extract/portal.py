@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from kg.extract.citations import body_symbol, find_citations
+from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentRef, Span
 from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
 
@@ -24,6 +25,8 @@ _TABLE_DATE = re.compile(r"\bngay ban hanh\s*[:|]\s*(\d{1,2})/(\d{1,2})/(20\d\d)
 # without a number ('Bộ GD&ĐT ban hành Kế hoạch thực hiện …') when a body is named as issuing it
 _ISSUES = re.compile(r"\b(?:ban hanh|ky)\s+(chuong trinh|ke hoach|nghi quyet|quyet dinh|chi thi|ket luan|de an)"
                      r"(?:\s+hanh dong)?\s+(?:so\s+)?(?=(\d)?)")
+_DEPLOYS = re.compile(r"\b(?:trien khai|thuc hien)\s+(chuong trinh|ke hoach|nghi quyet|quyet dinh|chi thi|ket luan|de an)"
+                      r"(?:\s+hanh dong)?\s+so\s+(?=(\d))")
 _ACTS = re.compile(r"^((?:ubnd|uy ban nhan dan|bo|ban chi dao) [^,.;\n]{2,80}?) (?:ban hanh|cong bo)\b", re.M)
 _KIND_CODE = {"chuong trinh": "ctr", "ke hoach": "kh", "nghi quyet": "nq", "quyet dinh": "qd", "chi thi": "ct",
               "ket luan": "kl", "de an": "da"}
@@ -140,6 +143,9 @@ def reported_document(text: str) -> Report | None:
     reports = [r for start, end in _sentences(text) for m in _ISSUES.finditer(folded, start, end)
                if (r := _report(text, folded, start, end, m))]
     reports.sort(key=lambda r: not r.ref.number)
+    if not reports:  # a page about an event that carries out a local document ('triển khai Kế hoạch số …')
+        reports = [r for start, end in _sentences(text) for m in _DEPLOYS.finditer(folded, start, end)
+                   if (r := _report(text, folded, start, end, m)) and r.ref.issuer_code not in CENTRAL_ISSUERS][:1]
     for report in reports:
         kind = "|".join(words for words, code in _KIND_CODE.items() if code == report.ref.kind)
         pattern = re.compile(_IMPLEMENTS_NUMBER.format(kind=f"(?:{kind})", number=re.escape(report.ref.number)))
