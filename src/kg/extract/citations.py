@@ -32,6 +32,7 @@ _RELATION_CUES = (
     # not 'trong quá trình (tổ chức) triển khai': a time phrase, whose verb has no document object
     (Relation.IMPLEMENTS, re.compile(r"(?<!qua trinh )(?<!qua trinh to chuc )\b(thuc hien|trien khai|cu the hoa|quan triet)\b")),
 )
+_IMPLEMENTS_CUE = _RELATION_CUES[-1][1]
 # ', Nghị quyết số', 'và Kế hoạch hành động số', '; Kế hoạch … ban hành kèm theo Quyết định số'
 _LIST_ITEM = re.compile(
     r"(?:[,;]|\bva\b)\s*(?:(?:" + "|".join(_KIND_WORDS) + r")(?:\s+hanh dong)?\s+ban hanh kem theo\s+)?"
@@ -170,7 +171,10 @@ def find_citations(text: str, own: str = "") -> list[Citation]:
             relation, nested = _relation(text, folded, start, previous_end, outer, after_own)
         outer = outer if nested else relation
         sentence_end = _end_of_clause(text, end)
-        citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,")))
+        parent = citations[-1].target if nested and citations and _IMPLEMENTS_CUE.search(folded, previous_end, start) \
+            and symbol_key(citations[-1].target.symbol) != symbol_key(ref.symbol) else None
+        citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,"),
+                                  parent))
         previous_end, after_own = end, bool(own) and symbol_key(ref.symbol) == own
     return citations
 
