@@ -138,10 +138,11 @@ def _relation(text: str, folded: str, start: int, previous_end: int, outer: Rela
     return best, False
 
 
-def find_citations(text: str, own: str = "") -> list[Citation]:
+def find_citations(text: str, own: str = "", folded: str | None = None) -> list[Citation]:
     """Every cited document symbol with its relation, in order of appearance. `own` is the
-    symbol key of the citing document: what follows its number describes the document itself."""
-    folded = fold(text)
+    symbol key of the citing document: what follows its number describes the document itself;
+    `folded` the text folded, where the caller has it."""
+    folded = fold(text) if folded is None else folded
     found: list[tuple[int, int, DocumentRef]] = []
     for m in _NORMATIVE.finditer(text):
         kind = (m.group(3) or _kind_before(folded, m.start()) or "vb").lower()

@@ -37,6 +37,7 @@ _BEFORE_VERB = re.compile(r"\s*(?:vua|da|moi)?\s*(?:ky\s+)?$")
 _ISSUER_HEADS = ("ban thuong vu", "ban chap hanh", "tinh uy", "thanh uy", "uy ban nhan dan", "ubnd", "hoi dong nhan dan",
                  "hdnd", "bo ", "ban chi dao", "chinh phu", "thu tuong", "van phong")
 _DATE = re.compile(r"\bngay\s+(\d{1,2})/(\d{1,2})/(20\d\d)\b")
+_OWN_DATE = re.compile(r"\s*[,(]?\s*ngay\s+(\d{1,2})/(\d{1,2})/(20\d\d)\b")
 # a date right after a symbol ('57-NQ/TW ngày 22/12/2024') is the cited document's
 _CITED_DATE = re.compile(r"\d\s*[-/]\s*[a-z]+(?:[-/][a-z0-9]+)*\s*,?\s*$")
 _IMPLEMENTS_NUMBER = r"\b(?:thuc hien|trien khai|cu the hoa|quan triet)\s+(?:\w+\s+){{0,4}}?{kind}(?:\s+hanh dong)?\s+(?:so\s+)?{number}\b"
@@ -58,8 +59,8 @@ def table_signer(text: str) -> Span | None:
     return Span(m.start(1), m.end(1), text[m.start(1) : m.end(1)]) if m else None
 
 
-def table_date(text: str) -> tuple[str, Span] | None:
-    m = _TABLE_DATE.search(fold(text))
+def table_date(text: str, folded: str | None = None) -> tuple[str, Span] | None:
+    m = _TABLE_DATE.search(fold(text) if folded is None else folded)
     return (_iso(*m.groups()), Span(m.start(), m.end(), text[m.start() : m.end()])) if m else None
 
 
@@ -120,26 +121,36 @@ def _report(text: str, folded: str, start: int, end: int, m: re.Match) -> Report
     dates = [d for d in _DATE.finditer(folded, start, m.start()) if not _CITED_DATE.search(folded, start, d.start())]
     if not report.date and dates:
         report.date = _iso(*dates[-1].groups())
-    sentence = strip_marks(text[start : m.end()])
-    who = _SIGNER_FIRST.search(sentence) or _CAPACITY_FIRST.search(sentence)
+    own_date = _OWN_DATE.match(folded, m.end() + evidence.end - evidence.start) if symbols else None
+    if not report.date and own_date:  # '… số 57-NQ/TW (ngày 22/12/2024)'
+        report.date = _iso(*own_date.groups())
+    who = signer_in(text[start : m.end()])
     if who:
-        name, capacity = (1, 2) if who.re is _SIGNER_FIRST else (2, 1)
-        report.signer = text[start + who.start(name) : start + who.end(name)]
-        report.capacity = text[start + who.start(capacity) : start + who.end(capacity)].strip(" ,")
-        second = text[start + who.start(3) : start + who.end(3)] if who.re is _CAPACITY_FIRST and who.group(3) else ""
-        second = second.strip()
+        report.signer, report.capacity, second = who
         heads = _HEADS_BODY.match(strip_marks(second))
         if report.signer in report.issuer:  # the sentence opens with the person, not a body
             report.issuer = second[heads.start(1)].upper() + second[heads.start(1) + 1 :] if heads else ""
     return report
 
 
-def reported_document(text: str) -> Report | None:
+def signer_in(text: str) -> tuple[str, str, str] | None:
+    """(name, capacity, a second capacity after a dash) of the person a news sentence says signed
+    ('Bí thư Tỉnh ủy Lương Nguyễn Minh Triết thay mặt … ký', 'Đồng chí X – Phó Bí thư … vừa thay mặt')."""
+    plain = strip_marks(text)
+    who = _SIGNER_FIRST.search(plain) or _CAPACITY_FIRST.search(plain)
+    if not who:
+        return None
+    name, capacity = (1, 2) if who.re is _SIGNER_FIRST else (2, 1)
+    second = text[who.start(3) : who.end(3)].strip() if who.re is _CAPACITY_FIRST and who.group(3) else ""
+    return text[who.start(name) : who.end(name)], text[who.start(capacity) : who.end(capacity)].strip(" ,"), second
+
+
+def reported_document(text: str, folded: str | None = None) -> Report | None:
     """The document a page reports, from the sentences saying '… ban hành <Kind> số …' (a
     numbered report first). A page may also recall what its document implements ('Tổng Bí thư
     đã ký ban hành Nghị quyết số 57 …'): a reported document that another report's sentence
-    implements is not the page's."""
-    folded = fold(text)
+    implements is not the page's. `folded` is the text folded, where the caller has it."""
+    folded = fold(text) if folded is None else folded
     reports = [r for start, end in _sentences(text) for m in _ISSUES.finditer(folded, start, end)
                if (r := _report(text, folded, start, end, m))]
     reports.sort(key=lambda r: not r.ref.number)
