@@ -121,9 +121,10 @@ def test_bad_input_names_the_problem(tmp_path, raw, problem):
 def test_signature_block_and_news_lead(text, capacity, signer):
     from kg.extract.metadata import _read_signer
     from kg.model import DocumentMeta
+    from kg.parse.view import DocumentView
 
     meta = DocumentMeta()
-    _read_signer(text, meta)
+    _read_signer(DocumentView.read(text), meta, None)
     assert (meta.signer_capacity, meta.signer) == (capacity, signer)
 
 

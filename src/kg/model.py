@@ -94,6 +94,9 @@ class Citation:
     relation: Relation
     evidence: Span
     title: str = ""  # the cited document's title where the sentence gives it
+    # the cited document whose title, as cited, says it implements this one ('Chương trình số
+    # 61-CTr/TU … về thực hiện Nghị quyết số 57-NQ/TW'): a link of a chain the text states
+    implemented_by: DocumentRef | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from kg.extract import extract_document
 from kg.files import write_atomic
 from kg.graph import ids
 from kg.graph.build import document_graph
+from kg.graph.chains import materialise_chains
 from kg.graph.io import (
     bind_prefixes,
     serialize_sorted,
@@ -163,6 +164,7 @@ def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
     runs.add((run, RDF.type, PROV.Activity))
     runs.add((run, PROV.wasAssociatedWith, URIRef(f"{ids.BASE}software/nq57-kg/{__version__}")))
     mark_loaded(dataset, runs)
+    materialise_chains(dataset, runs)
     return dataset, summaries
 
 

@@ -70,8 +70,14 @@ def read_opening(path: Path) -> Document:
 
 def predicted_metadata(doc: Document) -> dict[str, str]:
     m = doc.meta
-    return {"kind": m.kind, "symbol": m.symbol, "date": m.date or "", "issuer": m.issuer.name if m.issuer else "",
-            "jurisdiction": m.jurisdiction, "signer": m.signer}
+    return {"kind": m.kind, "symbol": m.symbol or m.number, "date": m.date or "",
+            "issuer": m.issuer.name if m.issuer else "", "jurisdiction": m.jurisdiction, "signer": m.signer}
+
+
+def expected_metadata(label: dict) -> dict[str, str]:
+    """The labelled values; a number written without its series ('Chương trình số 40') is the symbol."""
+    meta = label["metadata"]
+    return {name: (meta.get(name) or (meta.get("number") if name == "symbol" else "") or "") for name in META_FIELDS}
 
 
 def _same(name: str, want: str, got: str) -> bool:
@@ -80,9 +86,9 @@ def _same(name: str, want: str, got: str) -> bool:
 
 def score_opening(doc: Document, label: dict, scores: dict[str, Score]) -> None:
     where = label["file"]
-    got_meta, want_meta = predicted_metadata(doc), label["metadata"]
+    got_meta, want_meta = predicted_metadata(doc), expected_metadata(label)
     for name in META_FIELDS:
-        want, got, score = want_meta.get(name) or "", got_meta[name] or "", scores[name]
+        want, got, score = want_meta[name], got_meta[name], scores[name]
         score.predicted += bool(got)
         score.expected += bool(want)
         if want and got and _same(name, want, got):

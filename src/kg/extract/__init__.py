@@ -14,6 +14,7 @@ from kg.model import Citation, Document, Part, Relation, SourceText
 from kg.parse import parse_structure
 from kg.parse.normalize import fold
 from kg.parse.repair import quote_original
+from kg.parse.view import DocumentView
 
 __all__ = ["extract_document"]
 
@@ -35,7 +36,8 @@ def extract_document(source: SourceText) -> Document:
 
 
 def _extract(source: SourceText) -> Document:
-    meta = extract_metadata(source)
+    view = DocumentView.read(source.text)  # one reading, shared by the readers of the whole text
+    meta = extract_metadata(source, view)
     parts, rows = parse_structure(source.text)
     jurisdiction = meta.jurisdiction or "vn"
     tasks = tasks_from_parts(parts, jurisdiction)
@@ -53,21 +55,20 @@ def _extract(source: SourceText) -> Document:
         problems.append("no document number found")
     if not meta.date:
         problems.append("no date found")
-    return Document(source, meta, parts, tasks, targets, _document_citations(source.text, meta, parts), problems)
+    return Document(source, meta, parts, tasks, targets, _document_citations(view, meta, parts), problems)
 
 
-def _document_citations(text: str, meta, parts: list[Part]) -> list[Citation]:
+def _document_citations(view: DocumentView, meta, parts: list[Part]) -> list[Citation]:
     """Citations without the document's own number. 'thực hiện X' in the body describes what a
     task does, not what the document implements: only the head (title, preamble, before the
     first numbered section; else the first paragraph, the title and the preamble after the
     kind line) or the page's sentence reporting the document can say the document implements X."""
     own = symbol_key(meta.symbol) if meta.symbol else ""
     numbered = [p.span.start for p in parts if p.label and p.kind in ("section", "item")]
-    head = [(0, numbered[0] if numbered else text.find("\n", 1)), *_title_and_preamble(text)]
-    if "report" in meta.evidence:
-        head.append((meta.evidence["report"].start, meta.evidence["report"].end))
+    head = [(0, numbered[0] if numbered else view.text.find("\n", 1)), *_title_and_preamble(view)]
+    head += [(span.start, span.end) for key, span in meta.evidence.items() if key.startswith("report.")]
     out = []
-    for citation in find_citations(text, own):
+    for citation in find_citations(view.text, own, view.folded):
         if symbol_key(citation.target.symbol) == own:
             continue
         start = citation.evidence.start
@@ -77,14 +78,13 @@ def _document_citations(text: str, meta, parts: list[Part]) -> list[Citation]:
     return out
 
 
-def _title_and_preamble(text: str) -> list[tuple[int, int]]:
+def _title_and_preamble(view: DocumentView) -> list[tuple[int, int]]:
     """The title (capital lines after the first line naming the document's kind: 'KẾ HOẠCH',
     'QUYẾT ĐỊNH') and the preamble paragraphs that follow it ('Thực hiện …', 'Căn cứ …')."""
-    spans, pos, state = [], 0, "kind"
-    for line in text[:_HEAD_CHARS].split("\n"):
-        stripped, start = line.strip(" |"), pos
-        pos += len(line) + 1
-        folded = fold(stripped)
+    spans, state = [], "kind"
+    for line in view.head(_HEAD_CHARS).lines:
+        stripped, folded, start = line.text.strip(" |"), line.folded.strip(" |"), line.start
+        end = start + len(line.text) + 1
         if state == "kind":
             state = "title" if stripped.isupper() and folded.startswith(_KIND_LINES) and len(folded.split()) <= 4 else state
             continue
@@ -92,7 +92,7 @@ def _title_and_preamble(text: str) -> list[tuple[int, int]]:
             continue
         if state == "title" and stripped.isupper() or folded.startswith(_PREAMBLE_CUES):
             state = "preamble" if not stripped.isupper() else state
-            spans.append((start, pos))
+            spans.append((start, end))
         elif state != "kind":
             break
     return spans

@@ -13,7 +13,7 @@ _CODE = r"[A-ZĐ][A-Za-zĐđ]{0,7}"
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]{0,9}"
 # Party form 57-NQ/TW; state form 03/NQ-CP; normative form 136/2024/QH15 (the type comes from the words)
 _PARTY = re.compile(rf"(?<![\w/])(\d{{1,4}})\s*-\s*({_CODE})\s*/\s*({_ISSUER})(?![\w])")
-_STATE = re.compile(rf"(?<![\w/])(\d{{1,4}})\s*/\s*({_CODE})\s*-\s*({_ISSUER}(?:-{_ISSUER})?)(?![\w])")
+_STATE = re.compile(rf"(?<![\w/])(\d{{1,4}})\s*/\s*({_CODE})\s*-\s*({_ISSUER}(?:[-/]{_ISSUER})?)(?![\w])")
 _NORMATIVE = re.compile(rf"(?<![\w/])(\d{{1,4}})/(20\d\d|19\d\d)/(?:({_CODE})-)?({_ISSUER})(?![\w])")
 _KIND_WORDS = {
     "nghi quyet": "nq", "chuong trinh": "ctr", "ke hoach": "kh", "quyet dinh": "qd", "chi thi": "ct",
@@ -26,19 +26,25 @@ _CODE_LABELS = {"nq": "NQ", "ctr": "CTr", "kh": "KH", "qd": "QĐ", "ct": "CT", "
                 "cv": "CV", "da": "ĐA", "ttr": "TTr", "bc": "BC", "hd": "HD", "tb": "TB"}
 _DATE_AFTER = re.compile(r"^\s*(?:,?\s*(?:ngay|ngày)\s+|,\s*(?=\d{1,2}\s*[/.-]))(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})", re.I)
 _RELATION_CUES = (
-    (Relation.REPLACES, re.compile(r"\bthay the\b")),
+    (Relation.REPLACES, re.compile(r"\bthay the\b|\bbai bo\b")),  # replaces, repeals
     (Relation.AMENDS, re.compile(r"\bsua doi, bo sung\b|\bsua doi\b")),
     (Relation.BASED_ON, re.compile(r"\bcan cu\b")),
     # not 'trong quá trình (tổ chức) triển khai': a time phrase, whose verb has no document object
     (Relation.IMPLEMENTS, re.compile(r"(?<!qua trinh )(?<!qua trinh to chuc )\b(thuc hien|trien khai|cu the hoa|quan triet)\b")),
 )
+_IMPLEMENTS_CUE = _RELATION_CUES[-1][1]
+# ', Nghị quyết số', 'và Kế hoạch hành động số', '; Kế hoạch … ban hành kèm theo Quyết định số'
 _LIST_ITEM = re.compile(
-    r"(?:[,;]|\bva\b)\s*(?:" + "|".join(_KIND_WORDS) + r")(?:\s+hanh dong)?(?:\s+so)?\s*$"
+    r"(?:[,;]|\bva\b)\s*(?:(?:" + "|".join(_KIND_WORDS) + r")(?:\s+hanh dong)?\s+ban hanh kem theo\s+)?"
+    r"(?:" + "|".join(_KIND_WORDS) + r")(?:\s+hanh dong)?(?:\s+so)?\s*$"
 )
 _CLAUSE_BREAK = re.compile(r"[.;:\n]|\bve\b")
 _KIND_ALT = "|".join(_KIND_WORDS)
+# '; Chương trình hành động (của …) thực hiện X': the verb is in the title of a document without
+# a number, which implements X; not after 'ban hành' (a decision promulgating it carries X out)
+_UNNUMBERED_TITLE = re.compile(rf"(?<!ban hanh\s)\b(?:{_KIND_ALT})(?:\s+hanh dong)?\s*$")
 # 'X (ngày …) thực hiện Nghị quyết (số) Y': Y is in the title of X, which is what implements it
-_TITLE_VERB = re.compile(rf"^\s*(?:,?\s*ngay [\d/ ]+\s*|nam \d{{4}}\s*)?(?:thuc hien|trien khai|cu the hoa)\s+"
+_TITLE_VERB = re.compile(rf"^ *(?:,? *ngay [\d/ ]+\s*|nam \d{{4}}\s*)?(?:thuc hien|trien khai|cu the hoa)\s+"
                          rf"(?:{_KIND_ALT})(?:\s+hanh dong)?(?:\s+so)?\s*$")
 # A number written without its symbol: 'Nghị quyết số 57 của Bộ Chính trị', 'Nghị quyết 57'
 _BARE = re.compile(rf"\b({_KIND_ALT})(?:\s+hanh dong)?\s+(?:so\s+)?(\d{{1,4}})(?![\w/-]|\s*[-/]\s*[a-z])")
@@ -127,13 +133,16 @@ def _relation(text: str, folded: str, start: int, previous_end: int, outer: Rela
         for m in cue.finditer(clause):
             if m.start() > best_pos:
                 best, best_pos = relation, m.start()
+    if best is Relation.IMPLEMENTS and _UNNUMBERED_TITLE.search(folded, clause_start, clause_start + best_pos):
+        return Relation.MENTIONS, True
     return best, False
 
 
-def find_citations(text: str, own: str = "") -> list[Citation]:
+def find_citations(text: str, own: str = "", folded: str | None = None) -> list[Citation]:
     """Every cited document symbol with its relation, in order of appearance. `own` is the
-    symbol key of the citing document: what follows its number describes the document itself."""
-    folded = fold(text)
+    symbol key of the citing document: what follows its number describes the document itself;
+    `folded` the text folded, where the caller has it."""
+    folded = fold(text) if folded is None else folded
     found: list[tuple[int, int, DocumentRef]] = []
     for m in _NORMATIVE.finditer(text):
         kind = (m.group(3) or _kind_before(folded, m.start()) or "vb").lower()
@@ -156,10 +165,17 @@ def find_citations(text: str, own: str = "") -> list[Citation]:
         date = _date_after(text[end : end + 40])
         if date:
             ref = DocumentRef(ref.kind, ref.number, ref.issuer_code, int(date[:4]), date, ref.symbol)
-        relation, nested = _relation(text, folded, start, previous_end, outer, after_own)
+        if citations and symbol_key(citations[-1].target.symbol) == symbol_key(ref.symbol) \
+                and not re.search(r"[.;\n]", folded[previous_end:start]):
+            relation, nested = citations[-1].relation, True  # '57-NQ/TW … (Nghị quyết 57)': the same again
+        else:
+            relation, nested = _relation(text, folded, start, previous_end, outer, after_own)
         outer = outer if nested else relation
         sentence_end = _end_of_clause(text, end)
-        citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,")))
+        parent = citations[-1].target if nested and citations and _IMPLEMENTS_CUE.search(folded, previous_end, start) \
+            and symbol_key(citations[-1].target.symbol) != symbol_key(ref.symbol) else None
+        citations.append(Citation(ref, relation, Span(start, end, text[start:end]), text[end:sentence_end].strip(" ,"),
+                                  parent))
         previous_end, after_own = end, bool(own) and symbol_key(ref.symbol) == own
     return citations
 

@@ -15,14 +15,16 @@ from kg.extract.agencies import normalize_agency
 from kg.extract.citations import find_citations, symbol_key
 from kg.extract.deadlines import parse_deadline
 from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
-from kg.extract.portal import Report, reported_document, table_date, table_signer
+from kg.extract.portal import Report, acting_body, reported_document, signer_in, table_date, table_signer
 from kg.graph.ids import CENTRAL_ISSUERS
 from kg.model import DocumentMeta, SourceText, Span
 from kg.parse.normalize import LOWER, UPPER, fold
+from kg.parse.view import DocumentView
 
 KIND_LABELS = {
     "ctr": "Chương trình", "kh": "Kế hoạch", "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị",
     "kl": "Kết luận", "nd": "Nghị định", "tt": "Thông tư", "cv": "Công văn", "da": "Đề án", "bc": "Báo cáo",
+    "tb": "Thông báo",
 }
 _KIND_BY_WORD = {fold(label): code for code, label in KIND_LABELS.items()}
 _NUMBER_LINE = re.compile(r"^\s*(?:\|\s*)?(?:so|so hieu)\s*[:|]\s*", re.I)
@@ -43,40 +45,43 @@ _MOTTO = re.compile(r"^(cong hoa xa hoi chu nghia|dang cong san viet nam)")
 _CENTRAL_HEADS = ("ban chi dao cua chinh phu", "ban chi dao trung uong", "bo ", "van phong chinh phu", "chinh phu",
                   "thu tuong", "bo chinh tri", "ban bi thu", "ban chap hanh trung uong", "quoc hoi")
 _PROPER_NAMES = ("Chính phủ", "Thủ tướng", "Đề án", "Trung ương", "Chính trị", "Quốc hội", "Việt Nam", "Ban Chỉ đạo")
+_HEAD_CHARS = 3000  # the title block, an aggregator's table and a page's lead are in the opening
 _CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 
 
-def extract_metadata(source: SourceText) -> DocumentMeta:
-    text = source.text
+def extract_metadata(source: SourceText, view: DocumentView | None = None) -> DocumentMeta:
+    view = view or DocumentView.read(source.text)
     meta = DocumentMeta()
-    head = text[:3000]
-    report = reported_document(head)
+    head = view.head(_HEAD_CHARS)
+    report = reported_document(head.text, head.folded)
     _read_symbol(head, meta, report)
     if report and symbol_key(report.ref.symbol) != symbol_key(meta.symbol):
         report = None  # the page reports another document than the one its title block gives
-    if report:
-        meta.evidence["report"] = report.span
+    for i, span in enumerate([report.span, *report.others] if report else []):
+        meta.evidence[f"report.{i}"] = span
     _read_kind(head, meta)
     _read_date(head, meta, report)
     central = _central_issuer(head)
-    _read_jurisdiction(text, head, meta, central, report)
-    _read_signer(text, meta, report)
-    _read_title(text, meta)
+    if not central and report and fold(report.issuer).startswith(_CENTRAL_HEADS):
+        central = report.issuer
+    _read_jurisdiction(view.text, head, meta, central, report)
+    _read_signer(view, meta, report)
+    _read_title(view, meta)
     _apply_hints(source, meta)
     _read_issuer(meta, source, central, report)
     return meta
 
 
-def _read_symbol(head: str, meta: DocumentMeta, report: Report | None) -> None:
+def _read_symbol(head: DocumentView, meta: DocumentMeta, report: Report | None) -> None:
     """The document's own number: a 'Số:' line or 'Số hiệu' table cell, else the number of the
     document a page reports ('… ký ban hành Chương trình số …')."""
     ref = None
-    for line_start, line in _lines(head):
-        if _NUMBER_LINE.match(fold(line)):
-            own = find_citations(line)
+    for line in head.lines:
+        if _NUMBER_LINE.match(line.folded):
+            own = find_citations(line.text, folded=line.folded)
             if own:
                 ref, span = own[0].target, own[0].evidence
-                meta.evidence["number"] = Span(line_start + span.start, line_start + span.end, span.text)
+                meta.evidence["number"] = Span(line.start + span.start, line.start + span.end, span.text)
                 break
     if ref is None and report:
         ref = report.ref
@@ -85,42 +90,34 @@ def _read_symbol(head: str, meta: DocumentMeta, report: Report | None) -> None:
         meta.symbol, meta.number, meta.issuer_code, meta.kind = ref.symbol, ref.number, ref.issuer_code, ref.kind
 
 
-def _lines(text: str):
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
-
-
-def _read_kind(head: str, meta: DocumentMeta) -> None:
+def _read_kind(head: DocumentView, meta: DocumentMeta) -> None:
     if meta.kind:
         meta.kind_label = KIND_LABELS.get(meta.kind, meta.kind.upper())
         return
-    for start, line in _lines(head):
-        words = fold(line).strip(" |").split()
+    for line in head.lines:
+        words = line.folded.strip(" |").split()
         for n in (2, 1):
             code = _KIND_BY_WORD.get(" ".join(words[:n]))
-            if code and (line.isupper() or start == 0 or len(words) <= 6):
+            if code and (line.text.isupper() or line.start == 0 or len(words) <= 6):
                 meta.kind, meta.kind_label = code, KIND_LABELS[code]
-                meta.evidence["kind"] = Span(start, start + len(line), line)
+                meta.evidence["kind"] = Span(line.start, line.start + len(line.text), line.text)
                 return
-    for start, line in _lines(head):  # OCR: 'CHUONG TRINH HANH DPQONG'
-        folded = fold(line).strip()
+    for line in head.lines:  # OCR: 'CHUONG TRINH HANH DPQONG'
         for word, code in _KIND_BY_WORD.items():
-            if folded.startswith(word) and line.upper() == line:
+            if line.folded.strip().startswith(word) and line.text.upper() == line.text:
                 meta.kind, meta.kind_label = code, KIND_LABELS[code]
-                meta.evidence["kind"] = Span(start, start + len(line), line)
+                meta.evidence["kind"] = Span(line.start, line.start + len(line.text), line.text)
                 return
 
 
-def _read_date(head: str, meta: DocumentMeta, report: Report | None) -> None:
+def _read_date(head: DocumentView, meta: DocumentMeta, report: Report | None) -> None:
     """An aggregator's 'Ngày ban hành', else the place-and-date line, else the reported date."""
-    found = table_date(head)
+    found = table_date(head.text, head.folded)
     if not found:
-        m = _PLACE_DATE.search(fold(head))
-        deadline = parse_deadline(head[m.start() : m.end()]) if m else None
+        m = _PLACE_DATE.search(head.folded)
+        deadline = parse_deadline(head.text[m.start() : m.end()]) if m else None
         if deadline and deadline.precision and deadline.precision.value == "day":
-            found = deadline.start, Span(m.start(), m.end(), head[m.start() : m.end()])
+            found = deadline.start, Span(m.start(), m.end(), head.text[m.start() : m.end()])
     if not found and report and report.date:
         found = report.date, report.span
     if found:
@@ -128,18 +125,18 @@ def _read_date(head: str, meta: DocumentMeta, report: Report | None) -> None:
         meta.year = int(meta.date[:4])
 
 
-def _read_jurisdiction(text: str, head: str, meta: DocumentMeta, central: str, report: Report | None) -> None:
+def _read_jurisdiction(text: str, head: DocumentView, meta: DocumentMeta, central: str, report: Report | None) -> None:
     """The country for a central issuer (the Government signs 'Hà Nội, ngày …'), else the place
     of the place-and-date line, else the place in the name of the body a page says issued the
     document, else the province named most often."""
     if central or meta.issuer_code in CENTRAL_ISSUERS or meta.issuer_code.startswith("qh"):
         meta.jurisdiction_name, meta.jurisdiction = "Việt Nam", NATIONAL
         return
-    for start, line in _lines(head):
-        if _PLACE_DATE.search(fold(line)):
-            places = bare_places(line)
+    for line in head.lines:
+        if _PLACE_DATE.search(line.folded):
+            places = bare_places(line.text)
             if places:
-                _set_place(meta, places[0][0], Span(start, start + len(line), line))
+                _set_place(meta, places[0][0], Span(line.start, line.start + len(line.text), line.text))
                 return
     places = bare_places(report.issuer) if report else []
     if places:
@@ -159,15 +156,15 @@ def _set_place(meta: DocumentMeta, name: str, span: Span | None) -> None:
         meta.evidence["jurisdiction"] = span
 
 
-def _read_signer(text: str, meta: DocumentMeta, report: Report | None) -> None:
+def _read_signer(view: DocumentView, meta: DocumentMeta, report: Report | None) -> None:
     """The signature block: mode lines ('TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'), the signer's
     capacity ('PHÓ CHỦ TỊCH'), the name. Under 'KT.'/'TL.'/'TUQ.' the signer stands in for the
     office on the mode line, so without a capacity line the capacity is unknown; under 'Q.'
     (acting) it is the mode line. A '(Đã ký)' line between capacity and name is skipped.
     Without a signature block: an aggregator's 'Người ký', else the signer a page reports."""
-    lines = [(start, line.strip(" |")) for start, line in _lines(text)]
-    lines = [(start, line) for start, line in lines if line]
-    for i, (start, line) in enumerate(lines):
+    lines = [(line.start, line.text.strip(" |"), line.folded.strip(" |")) for line in view.lines]
+    lines = [line for line in lines if line[1]]
+    for i, (start, line, _) in enumerate(lines):
         modes, j = [], i
         while j < len(lines) and (m := _SIGNING_MODE.match(lines[j][1])):
             modes.append(m)
@@ -176,7 +173,7 @@ def _read_signer(text: str, meta: DocumentMeta, report: Report | None) -> None:
             continue
         last = modes[-1]
         meta.signing_mode = last.group(1) + "."
-        rest = [ln for _, ln in lines[j : j + 3] if not _SIGNED_MARK.match(fold(ln))]
+        rest = [ln for _, ln, folded in lines[j : j + 3] if not _SIGNED_MARK.match(folded)]
         if rest and rest[0].isupper() and not _PERSON.match(rest[0]):
             meta.signer_capacity = rest.pop(0)
         elif last.group(1) == "Q":
@@ -186,37 +183,39 @@ def _read_signer(text: str, meta: DocumentMeta, report: Report | None) -> None:
             meta.evidence["signer"] = Span(start, start + len(line), line)
         break
     if not meta.signer:
-        _read_merged_signer(text, meta)
+        _read_merged_signer(view, meta)
     if not meta.signer:
-        found = table_signer(text[:3000])
+        found = table_signer(view.text[:_HEAD_CHARS])
         if found:
             meta.signer, meta.evidence["signer"] = found.text, found
         elif report and report.signer:
             meta.signer, meta.evidence["signer"] = report.signer, report.span
             meta.signer_capacity = meta.signer_capacity or report.capacity
+        elif not report and (who := signer_in(view.text[:_HEAD_CHARS])):  # a lead that does not name the document
+            meta.signer, meta.signer_capacity = who[0], meta.signer_capacity or who[1]
 
 
-def _read_merged_signer(text: str, meta: DocumentMeta) -> None:
+def _read_merged_signer(view: DocumentView, meta: DocumentMeta) -> None:
     """A scan read column by column merges the signature beside the 'Nơi nhận' list into its
     lines ('- Các đồng chí Thành ủy viên, Nguyễn Văn Quang'): the last full name (three or four
     capitalised words) ending a line of the closing list, after a comma or alone."""
     closing = False
-    for start, line in _lines(text):
-        closing = closing or fold(line).startswith("noi nhan")
-        tail = line.rsplit(",", 1)[-1].strip(" -|")
+    for line in view.lines:
+        closing = closing or line.folded.startswith("noi nhan")
+        tail = line.text.rsplit(",", 1)[-1].strip(" -|")
         if closing and (m := _FULL_NAME.match(tail)):
-            at = start + line.rindex(tail)
+            at = line.start + line.text.rindex(tail)
             meta.signer = m.group(1)
             meta.evidence["signer"] = Span(at, at + len(tail), tail)
 
 
-def _read_title(text: str, meta: DocumentMeta) -> None:
-    for start, line in _lines(text[:3000]):
-        stripped = line.strip(" |")
-        if len(stripped) > 40 and fold(stripped).startswith(("thuc hien", "ve ", "trien khai")):
+def _read_title(view: DocumentView, meta: DocumentMeta) -> None:
+    for line in view.head(_HEAD_CHARS).lines:
+        stripped = line.text.strip(" |")
+        if len(stripped) > 40 and line.folded.strip(" |").startswith(("thuc hien", "ve ", "trien khai")):
             meta.title = stripped
             return
-    first = text.strip().split("\n", 1)[0]
+    first = view.text.strip().split("\n", 1)[0]
     meta.title = first[:300]
 
 
@@ -251,16 +250,19 @@ def _read_issuer(meta: DocumentMeta, source: SourceText, central: str, report: R
     elif source.hint_issuer:
         meta.issuer = normalize_agency(source.hint_issuer, meta.jurisdiction or "vn")
         meta.from_hints = (*meta.from_hints, "issuer")
+    elif body := acting_body(source.text[:3000]):
+        meta.issuer = normalize_agency(body.text, meta.jurisdiction or NATIONAL)
+        meta.evidence["issuer"] = body
     if meta.issuer and not meta.issuer_code:  # no readable number: the code follows from the issuer
         folded = fold(meta.issuer.name)
         meta.issuer_code = next((code for prefix, code in _CODE_BY_ISSUER if folded.startswith(prefix)), "")
 
 
-def _central_issuer(head: str) -> str:
+def _central_issuer(head: DocumentView) -> str:
     """The issuer lines of the title block (capitals before 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'
     or 'ĐẢNG CỘNG SẢN VIỆT NAM') when they name a central body, in sentence case; else ''."""
-    lines = [line.strip(" |") for _, line in _lines(head)]
-    motto = next((i for i, line in enumerate(lines) if _MOTTO.match(fold(line))), None)
+    lines = [line.text.strip(" |") for line in head.lines]
+    motto = next((i for i, line in enumerate(head.lines) if _MOTTO.match(line.folded.strip(" |"))), None)
     if motto is None:
         return ""
     block: list[str] = []

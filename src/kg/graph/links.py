@@ -11,6 +11,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.central.layer import CentralLayer
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of, number
+from kg.graph.ids import jurisdiction_of
 from kg.graph.reference import INDICATOR_SCHEME, document_node, group_iri
 from kg.graph.vocab import KG
 from kg.model import Document, Link, Relation
@@ -94,3 +95,22 @@ def citation_links_graph(graph: Graph, document: Document, run: URIRef) -> None:
                     citation.evidence, "accepted")
         add_link(graph, Graph(), doc, target, link, doc, run)
         graph.add((doc, RELATION_PROPERTY[citation.relation], target))
+    cited_title_links(graph, document, run)
+
+
+def cited_title_links(graph: Graph, document: Document, run: URIRef) -> None:
+    """What a cited local document implements, as its title is cited ('Chương trình số 61-CTr/TU …
+    về thực hiện Nghị quyết số 57-NQ/TW'): the link of a chain this text states, with its quote.
+    Central documents' links come from their own texts (the reference layer), not from citations."""
+    doc = document_iri_of(document)
+    for citation in document.citations:
+        parent = citation.implemented_by and cited_ref(citation.implemented_by, document)
+        if parent is None or jurisdiction_of(parent) == "vn":
+            continue
+        source = URIRef(ids.document_iri(parent))
+        target = URIRef(ids.document_iri(cited_ref(citation.target, document)))
+        if source != target and (source, KG.implements, target) not in graph:
+            link = Link(document.source.source_id, "", "", "implements", 1.0, "explicit-citation", citation.evidence,
+                        "accepted")
+            add_link(graph, Graph(), source, target, link, doc, run)
+            graph.add((source, KG.implements, target))

@@ -36,6 +36,7 @@ class KG(DefinedNamespace):
     Place: object
     # document links
     implements: object
+    implementsTransitively: object
     implementedBy: object
     hasBasis: object
     replaces: object
