@@ -59,6 +59,7 @@ def docx_bytes(text: str) -> bytes:
         rows = [[[h] for h in table.header]]
         rows += [_cells([lines[k][2] for k in range(r.first_line, r.last_line + 1) if lines[k][2]]) for r in table.rows]
         grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        grid.style = "Table Grid"  # ruled, as the tables of official documents are
         for cells, row in zip(rows, grid.rows):
             for paragraphs, cell in zip(cells, row.cells):
                 cell.text = paragraphs[0]

@@ -61,7 +61,7 @@ def sources_add(files: tuple[Path, ...], data_dir: Path, province: str, update: 
 
 
 def _add_one(path: Path, folder: Path, province: str, update: bool, yes: bool) -> str:
-    from kg.sources import load_manifest, save_manifest_entry
+    from kg.sources import changed_message, load_manifest, save_manifest_entry
 
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
@@ -74,9 +74,10 @@ def _add_one(path: Path, folder: Path, province: str, update: bool, yes: bool) -
     name = path.name if in_place else _file_name(document, path)
     entry = manifest.get(name)
     if entry and not update:
-        what = ("has changed since it was registered" if in_place
-                else f"would replace {folder / name}, registered from {entry.get('original_name') or name}")
-        raise click.ClickException(f"{what}; to register this version run `kg sources add --update {path}`")
+        if in_place:
+            raise click.ClickException(changed_message(path, raw, entry))
+        raise click.ClickException(f"would replace {folder / name}, registered from {entry.get('original_name') or name}"
+                                   f": to register this version instead run `kg sources add --update {path}`")
     clash = [p.name for p in folder.iterdir() if p.stem == Path(name).stem and p.name != name]
     if clash:
         raise click.ClickException(f"{folder / clash[0]} already holds this document (in another format); "
