@@ -24,6 +24,7 @@ from kg.formats.tables import is_numbered, table_lines
 _FIT_SLACK = 1.0  # points: rounding of the boxes
 _JUSTIFIED_SHARE = 0.5  # of the long lines ending at the margin: the text is justified
 _CENTRED_SLACK = 3.0  # points: a line whose margins differ by less is centred
+_BLANK_GAP = 1.6  # times the usual distance between lines: the gap of an empty line between paragraphs
 # A list label opening a line ('3.2.', 'g)', 'II.', '- '): after a sentence end, a new paragraph
 _LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.|[-–+•])\s")
 
@@ -36,6 +37,7 @@ class _Line:
     top: float
     first_word: float  # width of the first word
     space: float  # width of a space in this line's font size
+    page: int = 0
     column: tuple[float, float] = (0.0, 0.0)  # the text column (left, right) the line sits in
 
 
@@ -56,7 +58,7 @@ def pdf_text(raw: bytes) -> str:
         raise ValueError(f"not a readable PDF (corrupt, encrypted or another format): {err}") from err
     pages, scanned = [], []
     for number, page in enumerate(document, start=1):
-        items = _page_items(page)
+        items = _page_items(page, number)
         if not items and any(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1)):
             scanned.append(number)
         pages.append((_without_page_number(items, number), page.get_size()))
@@ -66,7 +68,7 @@ def pdf_text(raw: bytes) -> str:
     _set_columns(pages)
     items = _join_tables([item for page_items, _ in pages for item in page_items])
     lines = [item for item in items if isinstance(item, _Line)]
-    return "\n".join(_paragraphs(items, _justified(lines)))
+    return "\n".join(_paragraphs(items, _justified(lines), _pitch(lines)))
 
 
 class _Chars:
@@ -105,7 +107,7 @@ class _Chars:
                      self.box(first_end)[2] - left, 0.25 * (top - bottom))
 
 
-def _page_items(page) -> list[_Line | _Table]:
+def _page_items(page, number: int) -> list[_Line | _Table]:
     """The page's flowing lines and its tables, in reading order."""
     chars = _Chars(page)
     grids = find_grids(page)
@@ -123,6 +125,8 @@ def _page_items(page) -> list[_Line | _Table]:
         else:
             cells.setdefault((grid, *grids[grid].cell_of(x, y)), []).append(i)
     lines = [chars.line(line) for line in chars.lines(flow)]
+    for line in lines:
+        line.page = number
     tables = [_table(grid, g, cells, chars) for g, grid in enumerate(grids)]
     items: list[_Line | _Table] = []
     for line in lines:
@@ -143,7 +147,7 @@ def _table(grid: Grid, g: int, cells: dict[tuple[int, int, int], list[int]], cha
                 pad = min(line.left for line in lines) - left
                 for line in lines:
                     line.column = (left + pad, right - pad)
-            table.rows[-1].append(_paragraphs(lines, justified=False))
+            table.rows[-1].append(_paragraphs(lines, justified=False, pitch=None))
     return table
 
 
@@ -179,18 +183,20 @@ def _without_page_number(items: list[_Line | _Table], number: int) -> list[_Line
 
 
 def _set_columns(pages: list[tuple[list[_Line | _Table], tuple[float, float]]]) -> None:
-    """The text column of each page: the widest extent of the lines over all pages of its size
-    (a last page of short lines has the same margins as the others)."""
-    extents: dict[tuple[float, float], tuple[float, float]] = {}
+    """The text column of the pages of one size: from the leftmost line start to the rightmost
+    line end (a last page of short lines has the same margins as the others)."""
+    edges: dict[tuple[float, float], tuple[list[float], list[float]]] = {}
+    for items, size in pages:
+        lefts, rights = edges.setdefault(size, ([], []))
+        for line in items:
+            if isinstance(line, _Line):
+                lefts.append(line.left)
+                rights.append(line.right)
+    columns = {size: (min(lefts), max(rights)) for size, (lefts, rights) in edges.items() if rights}
     for items, size in pages:
         for line in items:
             if isinstance(line, _Line):
-                low, high = extents.get(size, (line.left, line.right))
-                extents[size] = (min(low, line.left), max(high, line.right))
-    for items, size in pages:
-        for line in items:
-            if isinstance(line, _Line):
-                line.column = extents[size]
+                line.column = columns[size]
 
 
 def _justified(lines: list[_Line]) -> bool:
@@ -201,13 +207,30 @@ def _justified(lines: list[_Line]) -> bool:
 
 def _at_margin(line: _Line) -> bool:
     """The line ends at the column's right edge (a glyph's box may stop short of its advance)."""
-    return line.right >= line.column[1] - max(_FIT_SLACK, line.space)
+    return line.right >= line.column[1] - _slack(line)
 
 
-def _paragraphs(items: list[_Line | _Table], justified: bool) -> list[str]:
+def _slack(line: _Line) -> float:
+    """How far short of the margin a full line may end: the loose box of a glyph at the margin
+    can reach past the others by about a space."""
+    return max(_FIT_SLACK, line.space)
+
+
+def _pitch(lines: list[_Line]) -> float | None:
+    """The usual distance from one line to the next on a page (the median)."""
+    steps = sorted(a.top - b.top for a, b in zip(lines, lines[1:]) if a.page == b.page and a.top > b.top)
+    return steps[len(steps) // 2] if steps else None
+
+
+def _paragraphs(items: list[_Line | _Table], justified: bool, pitch: float | None) -> list[str]:
+    """Lines joined into paragraphs; an empty line where the page leaves the room of one."""
     out: list[str] = []
     previous: _Line | None = None
     for item in items:
+        if pitch and isinstance(item, _Line) and isinstance(previous, _Line) and previous.page == item.page \
+                and previous.top - item.top > _BLANK_GAP * pitch:
+            out.append("")
+            previous = None
         if isinstance(item, _Table):
             out.extend(table_lines(item.rows, is_numbered(item.rows)))
             previous = None
@@ -230,10 +253,10 @@ def _wrapped(line: _Line, following: _Line, justified: bool) -> bool:
     left, right = line.column
     needed = line.space + following.first_word
     if abs((line.left - left) - (right - line.right)) < _CENTRED_SLACK and line.left - left > _CENTRED_SLACK:
-        return (line.right - line.left) + needed > (right - left) - _FIT_SLACK  # a centred line
+        return (line.right - line.left) + needed > (right - left) - _slack(line)  # a centred line
     if justified and not _at_margin(line):
         return False
-    return line.right + needed > right - _FIT_SLACK
+    return line.right + needed > right - _slack(line)
 
 
 def _ranges(numbers: list[int]) -> str:
