@@ -2,7 +2,7 @@
 
 Makes PDFs from the seed texts of data/sources two ways: by LibreOffice (headless) from a .docx
 whose flattened tables are rebuilt as real ruled Word tables (what a provincial office's PDF
-looks like), and by fpdf2 (justified paragraphs, no tables: the tables stay one cell per line).
+looks like), and by fpdf2 (justified paragraphs, ruled tables drawn by fpdf2).
 Each library's plain text extraction is compared with the seed text, and so is kg's reader
 (kg.formats.pdf: pypdfium2 plus unwrapping of lines and ruled tables read cell by cell):
 
@@ -130,7 +130,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         kinds["LibreOffice PDF (ruled tables)"] = _libreoffice_pdfs(docx, Path(tmp))
     if font:
-        kinds["fpdf2 PDF (justified, no tables)"] = {name: pdf_bytes(text, font) for name, text in raw_seeds.items()}
+        kinds["fpdf2 PDF (justified, ruled tables)"] = {name: pdf_bytes(text, font) for name, text in raw_seeds.items()}
     header = f"  {'reader':32} {'words':>6} {'marks':>6} {'NFC':>5} {'lines':>6} {'extract':>7} {'seconds':>8}"
     for kind, files in kinds.items():
         print(f"{kind}: {len(files)} files, {sum(map(len, files.values())) // 1024} KiB" if files else

@@ -13,6 +13,7 @@ line of a page are dropped. A page that holds images and no text is a scan: the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -39,6 +40,7 @@ class _Line:
     space: float  # width of a space in this line's font size
     page: int = 0
     column: tuple[float, float] = (0.0, 0.0)  # the text column (left, right) the line sits in
+    margin: float = 0.0  # where justified lines of the column end: the most common right edge
 
 
 @dataclass
@@ -193,21 +195,23 @@ def _set_columns(pages: list[tuple[list[_Line | _Table], tuple[float, float]]]) 
                 lefts.append(line.left)
                 rights.append(line.right)
     columns = {size: (min(lefts), max(rights)) for size, (lefts, rights) in edges.items() if rights}
+    margins = {size: Counter(round(r * 2) / 2 for r in rights).most_common(1)[0][0]
+               for size, (_, rights) in edges.items() if rights}
     for items, size in pages:
         for line in items:
             if isinstance(line, _Line):
-                line.column = columns[size]
+                line.column, line.margin = columns[size], margins[size]
 
 
 def _justified(lines: list[_Line]) -> bool:
-    """Most lines longer than half the column end at its right edge."""
+    """Most lines longer than half the column end at the same right edge (a loose box reaches
+    the glyph's advance, so justified lines end to a fraction of a point)."""
     long = [line for line in lines if line.right - line.left > (line.column[1] - line.column[0]) / 2]
     return bool(long) and sum(map(_at_margin, long)) / len(long) >= _JUSTIFIED_SHARE
 
 
 def _at_margin(line: _Line) -> bool:
-    """The line ends at the column's right edge (a glyph's box may stop short of its advance)."""
-    return line.right >= line.column[1] - _slack(line)
+    return abs(line.right - line.margin) <= _FIT_SLACK
 
 
 def _slack(line: _Line) -> float:

@@ -1,7 +1,8 @@
 """Web pages saved from a browser (.html): their text, one block per line (lxml).
 
 Scripts, styles, navigation, page headers and footers, forms and hidden elements are not text
-of the document. Block elements (paragraphs, headings, list items, divs, line breaks) end a line;
+of the document. Block elements (paragraphs, headings, list items, divs, line breaks) end a line, an
+empty paragraph is an empty line;
 tables are flattened like a .docx's (kg.formats.tables). The page's own character set is used:
 a byte order mark, else the <meta charset> declaration, else UTF-8.
 """
@@ -29,7 +30,8 @@ def html_text(raw: bytes) -> str:
         raise ValueError(f"not a readable HTML page: {err}") from err
     lines: list[str] = []
     _walk(root, lines, [""])
-    return "\n".join(line for line in lines if line)
+    kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]  # one empty line at most
+    return "\n".join(kept).strip("\n")
 
 
 def _decode(raw: bytes) -> str:
@@ -65,6 +67,8 @@ def _walk(element, lines: list[str], current: list[str]) -> None:
         block = tag in _BLOCKS
         if block:
             _end_line(lines, current)
+            if tag == "p" and not element.text_content().strip():
+                lines.append("")  # an empty paragraph: the page's blank line between paragraphs
         _add(current, "", element.text if tag else None)
         for child in element:
             _walk(child, lines, current)

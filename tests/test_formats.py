@@ -1,0 +1,140 @@
+"""Reading .docx, PDF and saved web pages: made from each seed's text, they give what the .txt gives."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from pathlib import Path
+
+import pytest
+from formats_fixtures import docx_bytes, html_bytes, pdf_bytes, scanned_pdf_bytes, vietnamese_font
+
+from kg import config
+from kg.extract import extract_document
+from kg.extract.metadata import extract_metadata
+from kg.formats import text_of
+from kg.sources import load_manifest, load_sources, source_from_bytes
+
+SEEDS = sorted((config.DATA_DIR / "sources").glob("*.txt"))
+STATES = {name: entry.get("text_state", "clean") for name, entry in load_manifest(config.DATA_DIR / "sources").items()}
+FONT = vietnamese_font()
+needs_font = pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese letters "
+                                "(Debian: fonts-dejavu-core, which scripts/test.sh installs)")
+
+
+def _summary(raw: bytes, suffix: str) -> dict:
+    document = extract_document(source_from_bytes(raw, "seed", "seed" + suffix, {}, suffix))
+    meta = document.meta
+    return {"symbol": meta.symbol, "date": meta.date, "place": meta.jurisdiction, "signer": meta.signer,
+            "issuer": meta.issuer.name if meta.issuer else "", "kind": meta.kind, "title": meta.title,
+            "tasks": len(document.tasks), "targets": len(document.targets), "citations": len(document.citations),
+            "task texts": [t.text for t in document.tasks][:: max(1, len(document.tasks) // 7)]}
+
+
+def _words(text: str) -> list[str]:
+    return unicodedata.normalize("NFKC", text).split()  # NFKC: a PDF gives the ligature 'ﬁ' as 'fi'
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_a_docx_made_from_a_seed_extracts_like_its_text(seed):
+    text = seed.read_text(encoding="utf-8")
+    raw = docx_bytes(text)
+    assert _summary(raw, ".docx") == _summary(seed.read_bytes(), ".txt")
+    assert text_of(".docx", raw) == text_of(".docx", raw)
+
+
+@needs_font
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_a_pdf_made_from_a_seed_extracts_like_its_text(seed):
+    """Justified, wrapped paragraphs and ruled tables: every word back, in order, with its
+    diacritics, and the same metadata, tasks, targets and citations."""
+    text = seed.read_text(encoding="utf-8")
+    raw = pdf_bytes(text, FONT)
+    read = text_of(".pdf", raw)
+    assert unicodedata.is_normalized("NFC", read)
+    assert _words(read) == _words(text)
+    got, expected = _summary(raw, ".pdf"), _summary(seed.read_bytes(), ".txt")
+    if STATES.get(seed.name) == "ocr-damaged":
+        # OCR output is already broken into lines of the scan's width: printed line by line, its
+        # paragraphs cannot be told from the page, so task texts may be cut elsewhere
+        got.pop("task texts"), expected.pop("task texts")
+    assert got == expected
+    assert text_of(".pdf", raw) == read
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_a_saved_web_page_of_a_seed_extracts_like_its_text_without_the_site(seed):
+    text = seed.read_text(encoding="utf-8")
+    raw = html_bytes(text)
+    read = text_of(".html", raw)
+    for boilerplate in ("Trang chủ", "Giới thiệu", "Quảng cáo", "Bản quyền", "track()", "margin"):
+        assert boilerplate not in read
+    assert _summary(raw, ".html") == _summary(seed.read_bytes(), ".txt")
+
+
+def test_a_page_in_its_declared_character_set_is_read():
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258"></head>'
+            "<body><p>Ke hoach so 12/KH-UBND</p><p>Nghe An, ngay 3 thang 4 nam 2025</p></body></html>")
+    assert text_of(".html", page.encode("cp1258")) == "Ke hoach so 12/KH-UBND\nNghe An, ngay 3 thang 4 nam 2025"
+
+
+def test_a_scanned_pdf_is_refused_by_name_and_the_others_still_load(tmp_path):
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf_bytes())
+    (tmp_path / "plan.txt").write_bytes(SEEDS[0].read_bytes())
+    sources, errors = load_sources(tmp_path)
+    assert [s.source_id for s in sources] == ["plan"]
+    assert [Path(e.path).name for e in errors] == ["scan.pdf"]
+    assert errors[0].problem == "no text layer: needs OCR (every page is an image)"
+
+
+def test_corrupt_and_unknown_files_are_named_with_their_problem(tmp_path):
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip archive")
+    (tmp_path / "renamed.docx").write_bytes(SEEDS[0].read_bytes())
+    (tmp_path / "damaged.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%EOF")
+    (tmp_path / "old-word.doc").write_bytes(b"\xd0\xcf\x11\xe0 an OLE file")
+    (tmp_path / "plan.txt").write_bytes(SEEDS[0].read_bytes())
+    (tmp_path / "plan.docx").write_bytes(docx_bytes(SEEDS[0].read_text(encoding="utf-8")))
+    sources, errors = load_sources(tmp_path)
+    problems = {Path(e.path).name: e.problem for e in errors}
+    assert [Path(s.path).name for s in sources] == ["plan.docx"]
+    assert problems["broken.docx"].startswith("not a readable .docx")
+    assert problems["renamed.docx"].startswith("not a readable .docx")
+    assert problems["damaged.pdf"].startswith("not a readable PDF")
+    assert problems["old-word.doc"].startswith("unsupported format '.doc'")
+    assert problems["plan.txt"].startswith("same name as plan.docx")
+
+
+def test_word_list_numbering_is_read_as_the_labels_it_shows():
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("MỤC TIÊU")
+    for item in ("Hoàn thiện thể chế", "Phát triển hạ tầng số"):
+        document.add_paragraph(item, style="List Number")
+    document.add_paragraph("Các sở, ban, ngành", style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    assert text_of(".docx", out.getvalue()).split("\n") == [
+        "MỤC TIÊU", "1. Hoàn thiện thể chế", "2. Phát triển hạ tầng số", "- Các sở, ban, ngành"]
+
+
+def test_a_letterhead_laid_out_in_a_table_gives_number_date_and_place():
+    """The heading block of an official document is a borderless two-column table."""
+    from docx import Document
+
+    document = Document()
+    head = document.add_table(rows=2, cols=2)
+    head.cell(0, 0).text = "ỦY BAN NHÂN DÂN"
+    head.cell(0, 0).add_paragraph("TỈNH NGHỆ AN")
+    head.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    head.cell(0, 1).add_paragraph("Độc lập - Tự do - Hạnh phúc")
+    head.cell(1, 0).text = "Số: 12/KH-UBND"
+    head.cell(1, 1).text = "Nghệ An, ngày 3 tháng 4 năm 2025"
+    for line in ("KẾ HOẠCH", "Triển khai thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị trên địa bàn tỉnh"):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    text = text_of(".docx", out.getvalue())
+    assert "| Số: 12/KH-UBND | Nghệ An, ngày 3 tháng 4 năm 2025 |" in text.split("\n")
+    meta = extract_metadata(source_from_bytes(out.getvalue(), "plan", "plan.docx", {}, ".docx"))
+    assert (meta.symbol, meta.date, meta.jurisdiction, meta.kind) == ("12/KH-UBND", "2025-04-03", "vn-nghe-an", "kh")
