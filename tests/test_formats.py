@@ -87,6 +87,23 @@ def test_a_scanned_pdf_is_refused_by_name_and_the_others_still_load(tmp_path):
     assert errors[0].problem == "no text layer: needs OCR (every page is an image)"
 
 
+@needs_font
+def test_a_pdf_whose_later_pages_are_scans_is_refused_not_read_short():
+    from fpdf import FPDF
+    from PIL import Image
+
+    pdf = FPDF()
+    pdf.add_font("Body", fname=str(FONT))
+    pdf.set_font("Body", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "KẾ HOẠCH số 12/KH-UBND: tờ trình kèm theo bản quét của kế hoạch")
+    for _ in range(3):
+        pdf.add_page()
+        pdf.image(Image.new("L", (200, 280), 200), x=10, y=10, w=190)
+    with pytest.raises(ValueError, match=r"^no text layer: needs OCR \(pages 2-4 of 4 are images\)$"):
+        text_of(".pdf", bytes(pdf.output()))
+
+
 def test_corrupt_and_unknown_files_are_named_with_their_problem(tmp_path):
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip archive")
     (tmp_path / "renamed.docx").write_bytes(SEEDS[0].read_bytes())

@@ -65,8 +65,10 @@ def pdf_text(raw: bytes) -> str:
             scanned.append(number)
         pages.append((_without_page_number(items, number), page.get_size()))
     if scanned:
-        which = "every page" if len(scanned) == len(pages) else f"page(s) {_ranges(scanned)} of {len(pages)}"
-        raise ValueError(f"no text layer: needs OCR ({which} is an image)")
+        which = ("every page is an image" if len(scanned) == len(pages)
+                 else f"{'pages' if len(scanned) > 1 else 'page'} {_ranges(scanned)} of {len(pages)} "
+                      f"{'are images' if len(scanned) > 1 else 'is an image'}")
+        raise ValueError(f"no text layer: needs OCR ({which})")
     _set_columns(pages)
     items = _join_tables([item for page_items, _ in pages for item in page_items])
     lines = [item for item in items if isinstance(item, _Line)]
