@@ -155,3 +155,65 @@ def test_a_letterhead_laid_out_in_a_table_gives_number_date_and_place():
     assert "| Số: 12/KH-UBND | Nghệ An, ngày 3 tháng 4 năm 2025 |" in text.split("\n")
     meta = extract_metadata(source_from_bytes(out.getvalue(), "plan", "plan.docx", {}, ".docx"))
     assert (meta.symbol, meta.date, meta.jurisdiction, meta.kind) == ("12/KH-UBND", "2025-04-03", "vn-nghe-an", "kh")
+
+
+def _task_table_docx() -> bytes:
+    """A task annex as Word lays it out: a group row merged across the table, a lead agency
+    merged down two rows."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    for j, head in enumerate(("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian")):
+        table.cell(0, j).text = head
+    table.cell(1, 0).text = "I"
+    table.cell(1, 1).merge(table.cell(1, 3)).text = "Hoàn thiện thể chế"
+    for i, task in ((2, "Rà soát văn bản quy phạm pháp luật"), (3, "Ban hành cơ chế thử nghiệm")):
+        table.cell(i, 0).text, table.cell(i, 1).text, table.cell(i, 3).text = str(i - 1), task, "Năm 2025"
+    table.cell(2, 2).merge(table.cell(3, 2)).text = "Sở Tư pháp"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_merged_cells_of_a_word_table_are_read_once():
+    assert text_of(".docx", _task_table_docx()).split("\n") == [
+        "PHỤ LỤC", "TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian", "I", "Hoàn thiện thể chế",
+        "1", "Rà soát văn bản quy phạm pháp luật", "Sở Tư pháp", "Năm 2025",
+        "2", "Ban hành cơ chế thử nghiệm", "Năm 2025"]
+
+
+@needs_font
+def test_a_ruled_pdf_table_with_a_merged_row_is_read_cell_by_cell():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("Body", fname=str(FONT))
+    pdf.set_font("Body", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "PHỤ LỤC", new_x="LMARGIN", new_y="NEXT")
+    rows = [("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"), ("I", "Hoàn thiện thể chế"),
+            ("1", "Rà soát, hệ thống hóa các văn bản quy phạm pháp luật về khoa học, công nghệ, đổi mới "
+                  "sáng tạo và chuyển đổi số để sửa đổi, bổ sung", "Sở Tư pháp", "Năm 2025")]
+    with pdf.table(line_height=6, text_align="LEFT", first_row_as_headings=False) as table:
+        for cells in rows:
+            row = table.row()
+            for k, cell in enumerate(cells):
+                row.cell(cell, colspan=3 if len(cells) == 2 and k == 1 else 1)
+    assert text_of(".pdf", bytes(pdf.output())).split("\n") == [
+        "PHỤ LỤC", "TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian", "I", "Hoàn thiện thể chế", "1",
+        rows[2][1], "Sở Tư pháp", "Năm 2025"]
+
+
+def test_a_portal_metadata_table_gives_number_and_signer():
+    page = ("<html><body><nav>Văn bản pháp luật</nav><table>"
+            "<tr><td>Số hiệu</td><td>146/KH-UBND</td></tr><tr><td>Ngày ban hành</td><td>25/06/2025</td></tr>"
+            "<tr><td>Người ký</td><td>Nguyễn Tuấn Hà</td></tr></table>"
+            "<h1>KẾ HOẠCH</h1><p>Thực hiện Nghị quyết số 71/NQ-CP của Chính phủ trên địa bàn tỉnh Đắk Lắk</p>"
+            "</body></html>").encode("utf-8")
+    assert text_of(".html", page).split("\n")[:3] == [
+        "| Số hiệu | 146/KH-UBND |", "| Ngày ban hành | 25/06/2025 |", "| Người ký | Nguyễn Tuấn Hà |"]
+    meta = extract_metadata(source_from_bytes(page, "page", "page.html", {}, ".html"))
+    assert (meta.symbol, meta.date, meta.signer) == ("146/KH-UBND", "2025-06-25", "Nguyễn Tuấn Hà")
