@@ -1,8 +1,9 @@
 """Which PDF library reads the project's documents best: pypdf, pdfplumber, pypdfium2 side by side.
 
-Makes PDFs from the seed texts of data/sources two ways: by LibreOffice (headless) from a .docx
+Makes PDFs from the seed texts of data/sources three ways: by LibreOffice (headless) from a .docx
 whose flattened tables are rebuilt as real ruled Word tables (what a provincial office's PDF
-looks like), and by fpdf2 (justified paragraphs, ruled tables drawn by fpdf2).
+looks like), its paragraphs left-aligned or justified, and by fpdf2 (justified paragraphs, ruled
+tables drawn by fpdf2).
 Each library's plain text extraction is compared with the seed text, and so is kg's reader
 (kg.formats.pdf: pypdfium2 plus unwrapping of lines and ruled tables read cell by cell):
 
@@ -128,7 +129,10 @@ def main() -> None:
     font = vietnamese_font()
     kinds = {}
     with tempfile.TemporaryDirectory() as tmp:
-        kinds["LibreOffice PDF (ruled tables)"] = _libreoffice_pdfs(docx, Path(tmp))
+        kinds["LibreOffice PDF (left-aligned, ruled tables)"] = _libreoffice_pdfs(docx, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        justified = {name: docx_bytes(text, justified=True) for name, text in raw_seeds.items()}
+        kinds["LibreOffice PDF (justified, ruled tables)"] = _libreoffice_pdfs(justified, Path(tmp))
     if font:
         kinds["fpdf2 PDF (justified, ruled tables)"] = {name: pdf_bytes(text, font) for name, text in raw_seeds.items()}
     header = f"  {'reader':32} {'words':>6} {'marks':>6} {'NFC':>5} {'lines':>6} {'extract':>7} {'seconds':>8}"

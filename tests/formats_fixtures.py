@@ -63,13 +63,18 @@ def blocks(text: str) -> list[str | list[list[list[str]]]]:
     return out
 
 
-def docx_bytes(text: str) -> bytes:
+def docx_bytes(text: str, justified: bool = False) -> bytes:
+    """`justified`: paragraphs justified, as official documents are typed (the default template's
+    paragraphs are left-aligned)."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     document = Document()
     for block in blocks(text):
         if isinstance(block, str):
-            document.add_paragraph(block)
+            paragraph = document.add_paragraph(block)
+            if justified:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             continue
         grid = document.add_table(rows=len(block), cols=max(len(r) for r in block))
         grid.style = "Table Grid"  # ruled, as the tables of official documents are
