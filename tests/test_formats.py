@@ -217,3 +217,27 @@ def test_a_portal_metadata_table_gives_number_and_signer():
         "| Số hiệu | 146/KH-UBND |", "| Ngày ban hành | 25/06/2025 |", "| Người ký | Nguyễn Tuấn Hà |"]
     meta = extract_metadata(source_from_bytes(page, "page", "page.html", {}, ".html"))
     assert (meta.symbol, meta.date, meta.signer) == ("146/KH-UBND", "2025-06-25", "Nguyễn Tuấn Hà")
+
+
+def test_content_controls_and_tracked_changes_read_as_word_shows_them():
+    """A template's fields (content controls), a section wrapped in one, and a tracked edit."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    body = document.element.body
+    body.insert(0, parse_xml(
+        f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">Số: </w:t></w:r>'
+        '<w:sdt><w:sdtContent><w:r><w:t>12/KH-UBND</w:t></w:r></w:sdtContent></w:sdt></w:p>'))
+    body.insert(1, parse_xml(
+        f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">Nghệ An, ngày </w:t></w:r>'
+        '<w:del><w:r><w:delText>2</w:delText></w:r></w:del><w:ins><w:r><w:t>3</w:t></w:r></w:ins>'
+        '<w:r><w:t xml:space="preserve"> tháng 4 năm 2025</w:t></w:r></w:p>'))
+    body.insert(2, parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t>Triển khai Nghị quyết số 57-NQ/TW</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    out = io.BytesIO()
+    document.save(out)
+    assert text_of(".docx", out.getvalue()).split("\n") == [
+        "Số: 12/KH-UBND", "Nghệ An, ngày 3 tháng 4 năm 2025", "KẾ HOẠCH", "Triển khai Nghị quyết số 57-NQ/TW"]
