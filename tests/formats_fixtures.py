@@ -114,10 +114,16 @@ def html_bytes(text: str) -> bytes:
 
 
 def pdf_bytes(text: str, font: Path) -> bytes:
-    """Justified paragraphs and ruled tables, as a word processor prints a plan."""
+    """Justified paragraphs, ruled tables and page numbers at the top from page 2, as a word
+    processor prints a plan."""
     from fpdf import FPDF
 
-    pdf = FPDF(format="A4")
+    class NumberedPages(FPDF):
+        def header(self) -> None:
+            if self.page_no() > 1:
+                self.cell(0, 6, str(self.page_no()), align="C", new_x="LMARGIN", new_y="NEXT")
+
+    pdf = NumberedPages(format="A4")
     pdf.set_creation_date(FIXED_DATE)
     pdf.add_font("Body", fname=str(font))
     pdf.set_font("Body", size=12)
