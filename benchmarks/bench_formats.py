@@ -3,11 +3,10 @@
 Makes PDFs from the seed texts of data/sources three ways: by LibreOffice (headless) from a .docx
 whose flattened tables are rebuilt as real ruled Word tables (what a provincial office's PDF
 looks like), its paragraphs left-aligned or justified, and by fpdf2 (justified paragraphs, ruled
-tables drawn by fpdf2).
-Each library's plain text extraction is compared with the seed text, and so is kg's reader
+tables, page numbers at the top from page 2). Each library's plain text extraction is compared with the seed text, and so is kg's reader
 (kg.formats.pdf: pypdfium2 plus unwrapping of lines and ruled tables read cell by cell):
 
-    python3 benchmarks/bench_formats.py            # needs `pip install -e '.[bench]'`, soffice for the first kind
+    python3 benchmarks/bench_formats.py            # needs `pip install -e '.[bench]'`, soffice for the LibreOffice kinds
 
 Figures per kind of PDF and reader (over the five seeds):
   words     1 - word-level edit distance / words of the seed (reading order, diacritics, spacing)
