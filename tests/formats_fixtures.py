@@ -20,8 +20,10 @@ FIXED_DATE = datetime(2025, 1, 1, tzinfo=timezone.utc)  # same bytes on every ru
 
 
 def vietnamese_font() -> Path | None:
-    """DejaVu Serif (Debian's fonts-dejavu-core), which covers Vietnamese; None when absent."""
-    return next((d / "DejaVuSerif.ttf" for d in FONT_DIRS if (d / "DejaVuSerif.ttf").is_file()), None)
+    """DejaVu Serif (Debian's fonts-dejavu-core, with its bold beside it), which covers
+    Vietnamese; None when absent."""
+    return next((d / "DejaVuSerif.ttf" for d in FONT_DIRS
+                 if (d / "DejaVuSerif.ttf").is_file() and (d / "DejaVuSerif-Bold.ttf").is_file()), None)
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -114,8 +116,8 @@ def html_bytes(text: str) -> bytes:
 
 
 def pdf_bytes(text: str, font: Path) -> bytes:
-    """Justified paragraphs, ruled tables and page numbers at the top from page 2, as a word
-    processor prints a plan."""
+    """Justified paragraphs, ruled tables (the header row repeated on each page) and page numbers
+    at the top from page 2, as a word processor prints a plan."""
     from fpdf import FPDF
 
     class NumberedPages(FPDF):
@@ -126,6 +128,7 @@ def pdf_bytes(text: str, font: Path) -> bytes:
     pdf = NumberedPages(format="A4")
     pdf.set_creation_date(FIXED_DATE)
     pdf.add_font("Body", fname=str(font))
+    pdf.add_font("Body", style="B", fname=str(font.with_name("DejaVuSerif-Bold.ttf")))
     pdf.set_font("Body", size=12)
     pdf.add_page()
     for block in blocks(text):
@@ -136,7 +139,7 @@ def pdf_bytes(text: str, font: Path) -> bytes:
                 pdf.ln(6)
             continue
         columns = max(len(row) for row in block)
-        with pdf.table(line_height=6, text_align="LEFT", first_row_as_headings=False) as table:
+        with pdf.table(line_height=6, text_align="LEFT", repeat_headings=1) as table:  # header on each page
             for cells in block:
                 row = table.row()
                 for j in range(columns):

@@ -157,8 +157,8 @@ def _table(grid: Grid, g: int, cells: dict[tuple[int, int, int], list[int]], cha
 
 def _join_tables(items: list[_Line | _Table]) -> list[_Line | _Table]:
     """A table right after a table of as many columns (nothing between but a page break) is
-    the same table going on; a first row without a number in its first cell is the rest of a row
-    the page break cut."""
+    the same table going on: its repeated header row is dropped, and a first row without a number
+    in its first cell is the rest of a row the page break cut."""
     out: list[_Line | _Table] = []
     for item in items:
         previous = out[-1] if out else None
@@ -166,6 +166,8 @@ def _join_tables(items: list[_Line | _Table]) -> list[_Line | _Table]:
             out.append(item)
             continue
         rows = item.rows
+        if rows and previous.rows and rows[0] == previous.rows[0]:
+            rows = rows[1:]  # the header row a word processor repeats on each page
         if rows and previous.rows and not rows[0][0]:
             for cell, rest in zip(previous.rows[-1], rows[0]):
                 if cell and rest:
