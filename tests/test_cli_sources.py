@@ -101,3 +101,19 @@ def test_a_changed_source_says_what_changed_and_what_to_run(tmp_path):
     assert entry["notes"].startswith("Full plan 37/KH-UBND") and entry["original_name"] == "003_0e7a666753ca2310.txt"
     sources_after, errors = load_sources(sources)
     assert errors == [] and len(sources_after) == 5
+
+
+def test_at_a_terminal_the_user_confirms_what_was_found(tmp_path, monkeypatch):
+    import kg.cli_sources
+
+    monkeypatch.setattr(kg.cli_sources, "_interactive", lambda: True)
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes((SEEDS / "can-tho_ubnd_kh-37.txt").read_bytes())
+    data = tmp_path / "data"
+    result = CliRunner().invoke(main, ["sources", "add", "--data", str(data), str(plan)], input="n\n")
+    assert result.exit_code == 1 and "number    37/KH-UBND" in result.output and "Register it? [Y/n]" in result.output
+    assert "not registered" in result.output and not (data / "sources" / "can-tho_ubnd_kh-37.txt").exists()
+    assert load_manifest(data / "sources") == {}
+    result = CliRunner().invoke(main, ["sources", "add", "--data", str(data), str(plan)], input="y\n")
+    assert result.exit_code == 0 and "registered" in result.output
+    assert list(load_manifest(data / "sources")) == ["can-tho_ubnd_kh-37.txt"]

@@ -85,12 +85,17 @@ def _add_one(path: Path, folder: Path, province: str, update: bool, yes: bool) -
         raise click.ClickException(f"{folder / clash[0]} already holds this document (in another format); "
                                    "remove it first to register this file instead")
     click.echo(_describe(document, folder / name, entry))
-    if not yes and sys.stdin.isatty() and not click.confirm("Register it?", default=True):
+    if not yes and _interactive() and not click.confirm("Register it?", default=True):
         raise click.ClickException("not registered")
     if not in_place:
         write_atomic(folder / name, raw)
     save_manifest_entry(folder, _entry(document, name, path, raw, digest, province, entry))
     return f"{'updated' if entry else 'registered'} {folder / name}"
+
+
+def _interactive() -> bool:
+    """Someone at a terminal can answer; a script or a pipe is not asked."""
+    return sys.stdin.isatty()
 
 
 def _read(path: Path, raw: bytes, entry: dict, province: str):
