@@ -76,6 +76,9 @@ def test_a_page_in_its_declared_character_set_is_read():
     page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258"></head>'
             "<body><p>Ke hoach so 12/KH-UBND</p><p>Nghe An, ngay 3 thang 4 nam 2025</p></body></html>")
     assert text_of(".html", page.encode("cp1258")) == "Ke hoach so 12/KH-UBND\nNghe An, ngay 3 thang 4 nam 2025"
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+             "<p>Kế hoạch số 12/KH-UBND</p></body></html>")
+    assert text_of(".html", xhtml.encode("utf-8")) == "Kế hoạch số 12/KH-UBND"
 
 
 def test_a_scanned_pdf_is_refused_by_name_and_the_others_still_load(tmp_path):
