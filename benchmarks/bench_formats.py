@@ -133,7 +133,7 @@ def main() -> None:
         justified = {name: docx_bytes(text, justified=True) for name, text in raw_seeds.items()}
         kinds["LibreOffice PDF (justified, ruled tables)"] = _libreoffice_pdfs(justified, Path(tmp))
     if font:
-        kinds["fpdf2 PDF (justified, ruled tables)"] = {name: pdf_bytes(text, font) for name, text in raw_seeds.items()}
+        kinds["fpdf2 PDF (justified, ruled tables, page numbers)"] = {name: pdf_bytes(text, font) for name, text in raw_seeds.items()}
     header = f"  {'reader':32} {'words':>6} {'marks':>6} {'NFC':>5} {'lines':>6} {'extract':>7} {'seconds':>8}"
     for kind, files in kinds.items():
         print(f"{kind}: {len(files)} files, {sum(map(len, files.values())) // 1024} KiB" if files else
