@@ -103,11 +103,13 @@ class _Chars:
         return out
 
     def line(self, chars: list[int]) -> _Line:
+        """One line from its visible characters: a space wherever others stand between two of
+        them (a space of the text, or the characters of another cell on the same line)."""
+        gaps = [k for k in range(1, len(chars)) if chars[k] > chars[k - 1] + 1]
+        words = ["".join(self.text[i] for i in chars[a:b]) for a, b in zip([0, *gaps], [*gaps, len(chars)])]
         left, bottom, _, top = self.box(chars[0])
-        text = self.text[chars[0] : chars[-1] + 1]
-        first_end = chars[0] + len(text.split()[0]) - 1
-        first_end = first_end if first_end in chars else chars[-1]
-        return _Line(" ".join(text.split()), left, self.box(chars[-1])[2], top,
+        first_end = chars[gaps[0] - 1] if gaps else chars[-1]
+        return _Line(" ".join(words), left, self.box(chars[-1])[2], top,
                      self.box(first_end)[2] - left, 0.25 * (top - bottom))
 
 
