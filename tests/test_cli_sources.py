@@ -48,6 +48,10 @@ def test_added_files_are_copied_registered_and_built(tmp_path):
     assert result.exit_code == 0, result.output
     assert "3 documents, 0 unreadable" in result.output
     assert "37/KH-UBND" in result.output and "146/KH-UBND" in result.output
+    again = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(tmp_path / "again")])
+    assert again.exit_code == 0
+    for name in ("graph.nq", "graph.trig"):  # the same files give the same text, so the same graph
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "out" / name).read_bytes()
 
 
 def test_duplicates_unreadable_files_and_new_versions_are_refused_clearly(tmp_path):
