@@ -107,6 +107,15 @@ def test_a_pdf_whose_later_pages_are_scans_is_refused_not_read_short():
         text_of(".pdf", bytes(pdf.output()))
 
 
+@needs_font
+def test_a_pdf_whose_fonts_have_no_unicode_map_is_refused():
+    """Without its fonts' ToUnicode maps a PDF's text layer gives glyph numbers (control codes)."""
+    raw = pdf_bytes(SEEDS[0].read_text(encoding="utf-8"), FONT)
+    assert raw.count(b"/ToUnicode") >= 1
+    with pytest.raises(ValueError, match="^text layer without Unicode: its fonts give glyph numbers"):
+        text_of(".pdf", raw.replace(b"/ToUnicode", b"/ToUnicodX"))  # same length: the file stays valid
+
+
 def test_corrupt_and_unknown_files_are_named_with_their_problem(tmp_path):
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip archive")
     (tmp_path / "renamed.docx").write_bytes(SEEDS[0].read_bytes())

@@ -7,12 +7,14 @@ the break is the layout's when the next line's first word would not have fitted 
 that merely ends close to the margin from one that goes on. Ruled tables are read cell by cell
 (kg.formats.pdf_tables) and flattened like a .docx's. Page numbers alone on the first or last
 line of a page are dropped. A page that holds images and no text is a scan: the file is refused
-("no text layer: needs OCR"), never read as a shorter document.
+("no text layer: needs OCR"), never read as a shorter document; so is a text layer whose fonts
+have no Unicode map (control codes where the letters should be).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,6 +27,7 @@ from kg.formats.tables import is_numbered, table_lines
 _FIT_SLACK = 1.0  # points: rounding of the boxes
 _JUSTIFIED_SHARE = 0.5  # of the long lines ending at the margin: the text is justified
 _CENTRED_SLACK = 3.0  # points: a line whose margins differ by less is centred
+_MAX_UNMAPPED = 0.05  # of the visible characters: more, and the text layer is glyph numbers
 _BLANK_GAP = 1.6  # times the usual distance between lines: the gap of an empty line between paragraphs
 # A list label opening a line ('3.2.', 'g)', 'II.', '- '): after a sentence end, a new paragraph
 _LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.|[-–+•])\s")
@@ -72,7 +75,18 @@ def pdf_text(raw: bytes) -> str:
     _set_columns(pages)
     items = _join_tables([item for page_items, _ in pages for item in page_items])
     lines = [item for item in items if isinstance(item, _Line)]
-    return "\n".join(_paragraphs(items, _justified(lines), _pitch(lines)))
+    text = "\n".join(_paragraphs(items, _justified(lines), _pitch(lines)))
+    if _unmapped_share(text) > _MAX_UNMAPPED:
+        raise ValueError("text layer without Unicode: its fonts give glyph numbers, not letters; needs OCR")
+    return text
+
+
+def _unmapped_share(text: str) -> float:
+    """Share of the visible characters that are control codes, private-use or replacement
+    characters: what a font without a Unicode map yields in place of letters."""
+    visible = [c for c in text if not c.isspace()]
+    odd = sum(unicodedata.category(c) in ("Cc", "Co", "Cs") or c == "\ufffd" for c in visible)
+    return odd / len(visible) if visible else 0.0
 
 
 class _Chars:
