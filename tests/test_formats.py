@@ -253,3 +253,23 @@ def test_content_controls_and_tracked_changes_read_as_word_shows_them():
     document.save(out)
     assert text_of(".docx", out.getvalue()).split("\n") == [
         "Số: 12/KH-UBND", "Nghệ An, ngày 3 tháng 4 năm 2025", "KẾ HOẠCH", "Triển khai Nghị quyết số 57-NQ/TW"]
+
+
+def test_a_letterhead_in_a_text_box_is_read_once():
+    """Word writes a text box twice: as a drawing, and as a fallback copy for older readers."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    box = '<w:txbxContent><w:p><w:r><w:t>Số: 12/KH-UBND</w:t></w:r></w:p></w:txbxContent>'
+    document = Document()
+    document.element.body.insert(0, parse_xml(
+        '<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>ỦY BAN NHÂN DÂN TỈNH NGHỆ AN</w:t></w:r>'
+        f'<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing>'
+        f'</mc:Choice><mc:Fallback><w:pict><v:textbox>{box}</v:textbox></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r></w:p>'))
+    out = io.BytesIO()
+    document.save(out)
+    assert text_of(".docx", out.getvalue()).split("\n") == ["ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "Số: 12/KH-UBND"]

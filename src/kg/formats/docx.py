@@ -3,7 +3,8 @@
 Automatic list numbering is not part of a paragraph's text in Word's format; it is rendered here
 ('1.', 'a)', 'II.') so that headings and items keep the labels the structure parser reads. Text in
 content controls (a template's fields, whole sections wrapped in one) and tracked insertions is
-text of the document; tracked deletions, headers, footers and comments are not.
+text of the document, and so is a text box's, after the paragraph it is anchored in; tracked
+deletions, headers, footers and comments are not.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from docx.text.paragraph import Paragraph
 from kg.formats.tables import table_lines
 
 # deleted text, a drawing's fallback copy, and a text box's own paragraphs inside a paragraph
-_NOT_TEXT = {qn("w:del"), qn("w:moveFrom"), qn("w:p"), "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOT_TEXT = {qn("w:del"), qn("w:moveFrom"), qn("w:p"), _FALLBACK}
 _ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40),
           ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
 
@@ -42,6 +44,8 @@ def _block_lines(element, parent, numbering: _Numbering) -> list[str]:
         if child.tag == qn("w:p"):
             paragraph = Paragraph(child, parent)
             lines.append(numbering.label(paragraph) + _paragraph_text(child))
+            for box in _text_boxes(child):
+                lines.extend(_block_lines(box, parent, numbering))
         elif child.tag == qn("w:tbl"):
             lines.extend(table_lines(_table_cells(Table(child, parent), numbering)))
         elif child.tag == qn("w:sdt"):
@@ -57,8 +61,15 @@ def _paragraph_text(p) -> str:
     return "".join(run.text for run in p.iter(qn("w:r")) if not _between(run, p) & _NOT_TEXT)
 
 
+def _text_boxes(p) -> list:
+    """The contents of the text boxes anchored in the paragraph (a letterhead is sometimes
+    typed in one), once each: a drawing's fallback copy for old readers is left out."""
+    return [box for box in p.iter(qn("w:txbxContent"))
+            if not _between(box, p) & {_FALLBACK, qn("w:txbxContent")}]
+
+
 def _between(run, p) -> set[str]:
-    """The tags of the elements between a run and its paragraph."""
+    """The tags of the elements between an element and its paragraph."""
     tags = set()
     for ancestor in run.iterancestors():
         if ancestor is p:
