@@ -11,5 +11,10 @@ if ! command -v java >/dev/null 2>&1; then
     exit 2
   fi
 fi
+if ! ls /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf >/dev/null 2>&1 \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  # The PDF reading tests write PDFs with a TrueType font that has the Vietnamese letters.
+  apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null
+fi
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 python3 -m pytest -q "$@"

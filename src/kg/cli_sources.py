@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -61,28 +60,32 @@ def sources_add(files: tuple[Path, ...], data_dir: Path, province: str, update: 
 
 
 def _add_one(path: Path, folder: Path, province: str, update: bool, yes: bool) -> str:
-    from kg.sources import load_manifest, save_manifest_entry
+    from kg.sources import changed_message, load_manifest, save_manifest_entry
 
-    raw = path.read_bytes()
+    try:
+        raw, manifest = path.read_bytes(), load_manifest(folder)
+    except (OSError, ValueError) as error:  # the manifest's message names it
+        raise click.ClickException(str(error)) from error
     digest = hashlib.sha256(raw).hexdigest()
-    manifest = load_manifest(folder)
     in_place = path.resolve().parent == folder.resolve()
     same = next((name for name, e in manifest.items() if e.get("sha256") == digest), None)
     if same:
         raise click.ClickException(f"already registered as {folder / same} (same bytes); nothing to do")
-    document = _read(path, raw, province)
+    document = _read(path, raw, manifest.get(path.name, {}) if in_place else {}, province)
     name = path.name if in_place else _file_name(document, path)
     entry = manifest.get(name)
-    if entry and not update:
-        what = ("has changed since it was registered" if in_place
-                else f"would replace {folder / name}, registered from {entry.get('original_name') or name}")
-        raise click.ClickException(f"{what}; to register this version run `kg sources add --update {path}`")
+    if entry and in_place and not update:
+        raise click.ClickException(changed_message(path, raw, entry))
+    if not in_place and (folder / name).exists() and not update:
+        held = f", registered from {entry.get('original_name') or name}" if entry else ""
+        raise click.ClickException(f"would replace {folder / name}{held}: to register this version instead "
+                                   f"run `kg sources add --update {path}`")
     clash = [p.name for p in folder.iterdir() if p.stem == Path(name).stem and p.name != name]
     if clash:
         raise click.ClickException(f"{folder / clash[0]} already holds this document (in another format); "
                                    "remove it first to register this file instead")
     click.echo(_describe(document, folder / name, entry))
-    if not yes and sys.stdin.isatty() and not click.confirm("Register it?", default=True):
+    if not yes and _interactive() and not click.confirm("Register it?", default=True):
         raise click.ClickException("not registered")
     if not in_place:
         write_atomic(folder / name, raw)
@@ -90,13 +93,19 @@ def _add_one(path: Path, folder: Path, province: str, update: bool, yes: bool) -
     return f"{'updated' if entry else 'registered'} {folder / name}"
 
 
-def _read(path: Path, raw: bytes, province: str):
-    """The document as the build will see it; an unreadable file is an error naming the problem."""
+def _interactive() -> bool:
+    """Someone at a terminal can answer; a script or a pipe is not asked."""
+    return sys.stdin.isatty()
+
+
+def _read(path: Path, raw: bytes, entry: dict, province: str):
+    """The document as the build will see it (with the curator's fields of its manifest entry
+    and the province given); an unreadable file is an error naming the problem."""
     from kg.extract import extract_document
     from kg.extract.places import place_name
     from kg.sources import source_from_bytes
 
-    hints = {"jurisdiction": place_name(province)} if province else {}
+    hints = entry | ({"jurisdiction": place_name(province)} if province else {})
     if not raw.strip():
         raise click.ClickException("empty file")
     try:
@@ -120,7 +129,6 @@ def _file_name(document, path: Path) -> str:
 
 def _describe(document, target: Path, entry: dict | None) -> str:
     meta = document.meta
-    hinted = f" (from the manifest or --province: {', '.join(meta.from_hints)})" if meta.from_hints else ""
     rows = [("file", str(target)), ("kind", meta.kind_label or "(none)"), ("number", meta.symbol or "(none)"),
             ("date", meta.date or "(none)"), ("issuer", meta.issuer.name if meta.issuer else "(none)"),
             ("province", meta.jurisdiction_name or meta.jurisdiction or "(none)"),
@@ -128,7 +136,9 @@ def _describe(document, target: Path, entry: dict | None) -> str:
                         f"{len(document.citations)} citations")]
     if entry:
         rows.insert(1, ("replaces", f"the version of {entry.get('bytes', '?')} bytes registered before"))
-    return "\n".join(f"  {key:9} {value}" for key, value in rows) + hinted
+    if meta.from_hints:
+        rows.append(("not in", f"the text, so taken from --province or the manifest: {', '.join(meta.from_hints)}"))
+    return "\n".join(f"  {key:9} {value}" for key, value in rows)
 
 
 def _entry(document, name: str, path: Path, raw: bytes, digest: str, province: str, old: dict | None) -> dict:

@@ -29,5 +29,6 @@ def text_of(suffix: str, raw: bytes) -> str:
     reader = READERS.get(suffix.lower())
     if reader is None:
         readable = ", ".join(READERS)
-        raise ValueError(f"unsupported format {suffix or '(no suffix)'!r}: readable are {readable}")
+        raise ValueError(f"unsupported format {suffix or '(no suffix)'!r}: readable are {readable} "
+                         "(save the document in one of them)")
     return reader(raw)

@@ -1,8 +1,10 @@
 """Word .docx files: paragraphs and tables in document order (python-docx).
 
 Automatic list numbering is not part of a paragraph's text in Word's format; it is rendered here
-('1.', 'a)', 'II.') so that headings and items keep the labels the structure parser reads.
-Headers, footers and comments are not part of the document's text.
+('1.', 'a)', 'II.') so that headings and items keep the labels the structure parser reads. Text in
+content controls (a template's fields, whole sections wrapped in one) and tracked insertions is
+text of the document, and so is a text box's, after the paragraph it is anchored in; tracked
+deletions, headers, footers and comments are not.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from docx.text.paragraph import Paragraph
 
 from kg.formats.tables import table_lines
 
+# deleted text, a drawing's fallback copy, and a text box's own paragraphs inside a paragraph
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOT_TEXT = {qn("w:del"), qn("w:moveFrom"), qn("w:p"), _FALLBACK}
 _ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40),
           ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
 
@@ -28,17 +33,49 @@ def docx_text(raw: bytes) -> str:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise ValueError(f"not a readable .docx (corrupt or another format): {err}") from err
     numbering = _Numbering(document)
-    return "\n".join(_block_lines(document.iter_inner_content(), numbering))
+    return "\n".join(_block_lines(document.element.body, document._body, numbering))
 
 
-def _block_lines(blocks, numbering: _Numbering) -> list[str]:
+def _block_lines(element, parent, numbering: _Numbering) -> list[str]:
+    """The lines of the paragraphs and tables under `element` (the body or a cell), in order;
+    a block-level content control is read through."""
     lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            lines.append(numbering.label(block) + block.text)
-        elif isinstance(block, Table):
-            lines.extend(table_lines(_table_cells(block, numbering)))
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, parent)
+            lines.append(numbering.label(paragraph) + _paragraph_text(child))
+            for box in _text_boxes(child):
+                lines.extend(_block_lines(box, parent, numbering))
+        elif child.tag == qn("w:tbl"):
+            lines.extend(table_lines(_table_cells(Table(child, parent), numbering)))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                lines.extend(_block_lines(content, parent, numbering))
     return lines
+
+
+def _paragraph_text(p) -> str:
+    """The runs of the paragraph wherever they sit (hyperlinks, content controls, fields, tracked
+    insertions), without deleted text and without the paragraphs of text boxes anchored in it."""
+    return "".join(run.text for run in p.iter(qn("w:r")) if not _between(run, p) & _NOT_TEXT)
+
+
+def _text_boxes(p) -> list:
+    """The contents of the text boxes anchored in the paragraph (a letterhead is sometimes
+    typed in one), once each: a drawing's fallback copy for old readers is left out."""
+    return [box for box in p.iter(qn("w:txbxContent"))
+            if not _between(box, p) & {_FALLBACK, qn("w:txbxContent")}]
+
+
+def _between(run, p) -> set[str]:
+    """The tags of the elements between an element and its paragraph."""
+    tags = set()
+    for ancestor in run.iterancestors():
+        if ancestor is p:
+            return tags
+        tags.add(ancestor.tag)
+    return tags
 
 
 def _table_cells(table: Table, numbering: _Numbering) -> list[list[list[str]]]:
@@ -50,8 +87,7 @@ def _table_cells(table: Table, numbering: _Numbering) -> list[list[list[str]]]:
         for tc in tr.tc_lst:
             if tc.vMerge == "continue":
                 continue
-            cell = _Cell(tc, table)
-            text = "\n".join(_block_lines(cell.iter_inner_content(), numbering))
+            text = "\n".join(_block_lines(tc, _Cell(tc, table), numbering))
             cells.append(text.split("\n"))
         rows.append(cells)
     return rows

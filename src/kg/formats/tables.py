@@ -17,12 +17,13 @@ Cell = list[str]  # the cell's paragraphs (lines), in order
 _NUMBER_HEADER = re.compile(r"^s?tt\.?$")
 
 
-def table_lines(rows: list[list[Cell]]) -> list[str]:
-    rows = [[[line.strip() for line in cell if line.strip()] for cell in row] for row in rows]
-    rows = [row for row in rows if any(row)]
+def table_lines(rows: list[list[Cell]], numbered: bool | None = None) -> list[str]:
+    """`numbered`: whether the table is numbered, when the caller knows better than its first
+    cell (the part of a numbered table that goes on over a page break)."""
+    rows = _filled(rows)
     if not rows:
         return []
-    if _is_numbered(rows):
+    if is_numbered(rows) if numbered is None else numbered:
         return [line for row in rows for cell in row for line in cell]
     lines = []
     for row in rows:
@@ -34,6 +35,12 @@ def table_lines(rows: list[list[Cell]]) -> list[str]:
     return lines
 
 
-def _is_numbered(rows: list[list[Cell]]) -> bool:
-    first = next(cell for cell in rows[0] if cell)
-    return bool(_NUMBER_HEADER.match(fold(first[0])))
+def _filled(rows: list[list[Cell]]) -> list[list[Cell]]:
+    rows = [[[line.strip() for line in cell if line.strip()] for cell in row] for row in rows]
+    return [row for row in rows if any(row)]
+
+
+def is_numbered(rows: list[list[Cell]]) -> bool:
+    rows = _filled(rows)
+    first = next((cell for cell in rows[0] if cell), None) if rows else None
+    return bool(first and _NUMBER_HEADER.match(fold(first[0])))

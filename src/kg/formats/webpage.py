@@ -1,9 +1,10 @@
 """Web pages saved from a browser (.html): their text, one block per line (lxml).
 
 Scripts, styles, navigation, page headers and footers, forms and hidden elements are not text
-of the document. Block elements (paragraphs, headings, list items, divs, line breaks) end a line;
+of the document. Block elements (paragraphs, headings, list items, divs, line breaks) end a line, an
+empty paragraph is an empty line;
 tables are flattened like a .docx's (kg.formats.tables). The page's own character set is used:
-a byte order mark, else the <meta charset> declaration, else UTF-8.
+a byte order mark, else the <meta charset> (or an XHTML page's XML) declaration, else UTF-8.
 """
 
 from __future__ import annotations
@@ -19,17 +20,19 @@ _SKIPPED = {"script", "style", "noscript", "template", "nav", "header", "footer"
             "select", "svg", "iframe", "head", "title", "object", "canvas"}
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "section",
            "article", "main", "blockquote", "pre", "address", "figure", "figcaption", "center", "hr", "body"}
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.I)
+_CHARSET = re.compile(rb"""(?:<meta[^>]+charset|<\?xml[^>]+encoding)\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # an XHTML page's; lxml refuses it in decoded text
 
 
 def html_text(raw: bytes) -> str:
     try:
-        root = lxml.html.document_fromstring(_decode(raw))
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", _decode(raw), count=1))
     except (etree.ParserError, ValueError) as err:
         raise ValueError(f"not a readable HTML page: {err}") from err
     lines: list[str] = []
     _walk(root, lines, [""])
-    return "\n".join(line for line in lines if line)
+    kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]  # one empty line at most
+    return "\n".join(kept).strip("\n")
 
 
 def _decode(raw: bytes) -> str:
@@ -65,6 +68,8 @@ def _walk(element, lines: list[str], current: list[str]) -> None:
         block = tag in _BLOCKS
         if block:
             _end_line(lines, current)
+            if tag == "p" and not element.text_content().strip():
+                lines.append("")  # an empty paragraph: the page's blank line between paragraphs
         _add(current, "", element.text if tag else None)
         for child in element:
             _walk(child, lines, current)
