@@ -43,6 +43,7 @@ from kg.serve.description import (
     service_description,
 )
 from kg.serve import explorer
+from kg.serve.document import readable
 from kg.serve.negotiation import negotiate, prefers_html, supported
 from kg.serve.protocol import ServiceError, read_request
 from kg.serve.resource import (
@@ -253,7 +254,8 @@ async def data(request: Request, path: str) -> Response:
 
 def _resource_html(request: Request, service: Service, found: Description, variants: dict[str, str]) -> str:
     graph_dump = f"{request.base_url}graph-store?graph={quote(found.iri, safe='')}" if found.iri in service.sizes else None
-    return resource_page(found, root=request.scope.get("root_path", ""), alternates=variants, graph_dump=graph_dump)
+    return resource_page(found, root=request.scope.get("root_path", ""), alternates=variants, graph_dump=graph_dump,
+                         readable=readable(service.store, found.iri))
 
 
 def _known_iri(store: ox.Store, path: str) -> str:
