@@ -445,8 +445,8 @@ def test_ontology_document_serves_its_hash_terms(built_client: TestClient, built
     assert (rdflib.URIRef(BASE + "ont#implements"), rdflib.RDF.type, rdflib.OWL.ObjectProperty) in graph
 
 
-def test_root_sends_a_visitor_to_the_query_form(built_client: TestClient) -> None:
+def test_root_sends_a_browser_to_the_explorer_and_a_client_to_the_endpoint(built_client: TestClient) -> None:
     response = built_client.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].endswith("/sparql")
     page = built_client.get("/", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "<form" in page.text
+    assert page.status_code == 200 and str(page.url).endswith("/explore") and 'id="yasgui"' in page.text

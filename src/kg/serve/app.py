@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -31,6 +31,7 @@ from kg.serve.description import graph_sizes
 from kg.serve.negotiation import choose, content_type, prefers_html, rdf_response
 from kg.serve.protocol import ServiceError
 from kg.serve import explorer
+from kg.serve.document import readable
 from kg.serve.resource import (
     DESCRIPTION_PREFIXES,
     INBOUND_LIMIT,
@@ -256,7 +257,8 @@ async def data(request: Request, path: str) -> Response:
 
 def _resource_html(request: Request, service: Service, found: Description, variants: dict[str, str]) -> str:
     graph_dump = f"{request.base_url}graph-store?graph={quote(found.iri, safe='')}" if found.iri in service.sizes else None
-    return resource_page(found, root=request.scope.get("root_path", ""), alternates=variants, graph_dump=graph_dump)
+    return resource_page(found, root=request.scope.get("root_path", ""), alternates=variants, graph_dump=graph_dump,
+                         readable=readable(service.store, found.iri))
 
 
 def _known_iri(store: ox.Store, path: str) -> str:

@@ -121,24 +121,33 @@ def _closure(store: ox.Store, nodes: list[ox.NamedNode]) -> set[ox.Triple]:
 # --- HTML ---------------------------------------------------------------------------------------
 
 _PAGE = """<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:1em auto;padding:0 1em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}}
-small{{color:#666}}</style></head>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="{root}/static/explorer.css"></head>
 <body>
+<header class="nav"><span class="brand">nq57-kg</span><a href="{root}/explore">Query workbench</a>
+<a href="{root}/explore/trace">Trace</a><a href="{root}/explore/coverage">Coverage</a>
+<a href="{root}/explore/targets">Targets</a><a href="{root}/ont">Ontology</a><a href="{root}/sparql">Endpoint</a></header>
+<main>
 <h1>{title}</h1>
 <p><code>{iri}</code></p>
-<p>Also as {alternates} · <a href="{root}/sparql">SPARQL endpoint</a></p>
-{graph_link}<h2>Properties</h2>
-{outbound}
+{readable}
+<h2>All properties</h2>
+<p>Also as {alternates}</p>
+{graph_link}{outbound}
 {members}<h2>Referenced by ({inbound_total})</h2>
 {inbound_note}{inbound}
-</body></html>
+</main>
+{scripts}</body></html>
 """
+# The neighbourhood graph of a readable page: cytoscape.js, vendored (scripts/vendor.sh).
+_GRAPH_SCRIPTS = ('<script src="{root}/static/vendor/cytoscape@3.34.4/cytoscape.min.js"></script>\n'
+                  '<script type="module" src="{root}/static/document.js"></script>\n')
 
 
-def resource_page(description: Description, *, root: str, alternates: dict[str, str], graph_dump: str | None) -> str:
-    """A small readable page; every value is escaped and IRIs of ours link back to this server."""
+def resource_page(description: Description, *, root: str, alternates: dict[str, str], graph_dump: str | None,
+                  readable: str = "") -> str:
+    """The page: the readable section (kg.serve.document) first, then every property; every value is
+    escaped and IRIs of ours link back to this server."""
     names = _label_map(description)
     shown = len(description.inbound)
     note = (f"<p>Showing the first {shown} of {description.inbound_total} (sorted by property); "
@@ -149,6 +158,8 @@ def resource_page(description: Description, *, root: str, alternates: dict[str, 
         title=escape(names.get(description.iri) or description.iri),
         iri=escape(description.iri),
         root=escape(root),
+        readable=readable,
+        scripts=_GRAPH_SCRIPTS.format(root=escape(root)) if 'id="neighbourhood"' in readable else "",
         alternates=links,
         graph_link=(f'<p>This is a named graph: <a href="{escape(graph_dump)}">download its triples</a>.</p>\n'
                     if graph_dump else ""),
@@ -198,9 +209,11 @@ def _table(header: tuple[str, str], rows: Iterator[tuple[str, str]]) -> str:
 
 
 _ERROR = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{status}</title></head>
-<body><h1>{status}</h1><p>{message}</p>
-<p>Find resources with the <a href="{root}/sparql">SPARQL endpoint</a>.</p></body></html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{status}</title><link rel="stylesheet" href="{root}/static/explorer.css"></head>
+<body><main><h1>{status}</h1><p>{message}</p>
+<p>Find resources with the <a href="{root}/explore">explorer</a> or the <a href="{root}/sparql">SPARQL endpoint</a>.</p>
+</main></body></html>
 """
 
 
