@@ -8,6 +8,7 @@ key, the slug of the accent-folded canonical name. Collective agents ('các sở
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from kg.extract.places import NATIONAL, place_name
 from kg.model import Agency, Role
@@ -125,6 +126,16 @@ def canonical_name(name: str) -> str:
         words = ", ".join(name[m.start(i) : m.end(i)] for i in (1, 2, 3))
         name = name[: m.start()] + words + name[m.end() :]
     return _cut_folded(r"\s+(thanh pho|tinh|tp)$", name)
+
+
+def preferred_name(names: Iterable[str]) -> str:
+    """The spelling to show for one body written several ways: the most diacritics (not an OCR or
+    unaccented copy), then the most capitals ('Công nghệ' over 'công nghệ'), then code-point order."""
+    def rank(name: str) -> tuple[int, int, str]:
+        marks = sum(1 for a, b in zip(name.lower(), fold(name)) if a != b)
+        return -marks, -sum(c.isupper() for c in name), name
+
+    return min(names, key=rank)
 
 
 def is_collective(name: str) -> bool:
