@@ -224,7 +224,10 @@ def _sparql_checks(shapes: Graph, shape: Node, focus: str | None, graphs: str) -
     same GRAPH ?g (a sub-select inside GRAPH reads that graph, as pySHACL reads one graph)."""
     severity = shapes.value(shape, SH.severity) or SH.Violation
     for constraint in sorted(shapes.objects(shape, SH.sparql)):
-        _check_parameters(shapes, constraint, SPARQL_CONSTRAINT_PARAMETERS, "SPARQL constraint")
+        for predicate in sorted(set(shapes.predicates(constraint)) - SPARQL_CONSTRAINT_PARAMETERS - {RDF.type}):
+            raise UnsupportedShape(
+                f"{shape_name(shapes, shape)}: {shapes.namespace_manager.normalizeUri(predicate)} in a SPARQL "
+                "constraint is not supported by the SPARQL engine; use --engine pyshacl, or extend kg.shacl_sparql")
         select = shapes.value(constraint, SH.select)
         if focus is None or select is None or shapes.value(constraint, SH.deactivated) == Literal(True):
             continue
