@@ -32,7 +32,7 @@ from kg.graph.links import (
     target_index,
 )
 from kg.graph.reference import reference_graph
-from kg.graph.reorganisation import reorganisation_graph
+from kg.graph.reorganisation import ended_bodies, mark_ended, reorganisation_graph
 from kg.graph.vocab import ELI, KG
 from kg.link import link_document
 from kg.link.citations import complete_citations
@@ -147,18 +147,21 @@ def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
     link_graph = dataset.graph(URIRef(ids.graph_iri("links")))
     accepted = dataset.graph(URIRef(ids.graph_iri("links", "accepted")))
     summaries = []
+    reference, reorganisation = reference_graph(layer), reorganisation_graph(named_agencies(documents), provinces)
+    ended = ended_bodies(reference, reorganisation)
     for document in documents:
         name = URIRef(ids.graph_iri("doc", document.source.source_id))
         graph = dataset.graph(name)
         doc = document_graph(document, graph)
+        mark_ended(graph, ended)
         graph.add((name, PROV.wasGeneratedBy, run))
         graph.add((name, KG.sha256, Literal(document.source.sha256)))
         own_links = links.get(document.source.source_id, [])
         implementation_links_graph(link_graph, accepted, document, own_links, index, targets, run)
         citation_links_graph(link_graph, document, run)
         summaries.append(summarise(document, str(doc), len(graph), own_links))
-    _copy_into(dataset, "reference", reference_graph(layer))
-    _copy_into(dataset, "reorganisation", reorganisation_graph(named_agencies(documents), provinces))
+    _copy_into(dataset, "reference", reference)
+    _copy_into(dataset, "reorganisation", reorganisation)
     _copy_into(dataset, "ontology", ontology_graph(ontology_dir))
     runs = dataset.graph(URIRef(ids.graph_iri("build")))
     runs.add((run, RDF.type, PROV.Activity))

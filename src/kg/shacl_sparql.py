@@ -23,7 +23,9 @@ from rdflib.term import Node
 
 # SHACL parameters the translator understands, on node shapes and on property shapes.
 DESCRIPTIVE = {SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group}
-NODE_SHAPE_PARAMETERS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property} | DESCRIPTIVE
+NODE_SHAPE_PARAMETERS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.sparql} | DESCRIPTIVE
+# SPARQL-based constraints (sh:sparql): a SELECT of $this and ?value written with full IRIs.
+SPARQL_CONSTRAINT_PARAMETERS = {SH.select, SH.message, SH.deactivated}
 # Constraint component IRI for each parameter (the component pySHACL names in sh:sourceConstraintComponent).
 COMPONENTS = {
     SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
@@ -217,6 +219,24 @@ def _property_checks(shapes: Graph, shape: Node, focus: str | None, graphs: str,
             yield Check(path, component, severity, message(shapes, shape, component), query)
 
 
+def _sparql_checks(shapes: Graph, shape: Node, focus: str | None, graphs: str) -> Iterator[Check]:
+    """sh:sparql constraints: the SELECT, with $this as ?focus, joined to the focus nodes inside the
+    same GRAPH ?g (a sub-select inside GRAPH reads that graph, as pySHACL reads one graph)."""
+    severity = shapes.value(shape, SH.severity) or SH.Violation
+    for constraint in sorted(shapes.objects(shape, SH.sparql)):
+        for predicate in sorted(set(shapes.predicates(constraint)) - SPARQL_CONSTRAINT_PARAMETERS - {RDF.type}):
+            raise UnsupportedShape(
+                f"{shape_name(shapes, shape)}: {shapes.namespace_manager.normalizeUri(predicate)} in a SPARQL "
+                "constraint is not supported by the SPARQL engine; use --engine pyshacl, or extend kg.shacl_sparql")
+        select = shapes.value(constraint, SH.select)
+        if focus is None or select is None or shapes.value(constraint, SH.deactivated) == Literal(True):
+            continue
+        inner = str(select).replace("$this", "?focus")
+        component = SH.SPARQLConstraintComponent
+        yield Check("", component, severity, message(shapes, shape, component),
+                    _query(graphs, focus, f"{{ {inner} }}", "DISTINCT ?g ?focus ?value"))
+
+
 def translate(shapes: Graph, ontology: Graph, graphs: list[str]) -> list[Check]:
     """Every constraint of every node shape, as queries over the named graphs `graphs`."""
     node_shapes = sorted({s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property)
@@ -233,4 +253,5 @@ def translate(shapes: Graph, ontology: Graph, graphs: list[str]) -> list[Check]:
         focus = _focus_pattern(shapes, shape, ontology)
         for prop in sorted(shapes.objects(shape, SH.property)):
             checks += _property_checks(shapes, prop, focus, values, ontology)
+        checks += _sparql_checks(shapes, shape, focus, values)
     return checks

@@ -80,9 +80,12 @@ def derive_provinces() -> ProvinceMap:
     for new_key, old_keys in DICT_PROVINCE.items():
         for old_key in old_keys:
             old[old_key].today = new[new_key].slug
-    by_code = lambda u: (u.code, u.slug)  # noqa: E731 - the sort key of both lists
-    return ProvinceMap(CHOSEN, importlib.metadata.version(CHOSEN), sorted(old.values(), key=by_code),
-                       sorted(new.values(), key=by_code))
+    return ProvinceMap(CHOSEN, importlib.metadata.version(CHOSEN), sorted(old.values(), key=_by_code),
+                       sorted(new.values(), key=_by_code))
+
+
+def _by_code(unit: ProvinceUnit) -> tuple[str, str]:
+    return unit.code, unit.slug
 
 
 def dumps(provinces: ProvinceMap) -> str:

@@ -69,7 +69,7 @@ BASES = {
         "working from 01/07/2025 is from press reports, not from the text"),
     "nq203": LegalBasis(
         _ref("nq", "203", "qh15", "2025-06-16", "203/2025/QH15"),
-        "Nghị quyết sửa đổi, bổ sung một số điều của Hiến pháp (kết thúc hoạt động của đơn vị hành chính cấp huyện)",
+        "Nghị quyết sửa đổi, bổ sung một số điều của Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 2013",
         LOCAL_GOVERNMENT_DATE,
         "https://nhansu.vn/tim-kiem-bai-viet?tukhoa=k%E1%BA%BFt+th%C3%BAc+%C4%91%C6%A1n+v%E1%BB%8B+h%C3%A0nh+ch%C3%ADnh+c%E1%BA%A5p+huy%E1%BB%87n",
         "the end of the district level from 01/07/2025 was read in headlines; the day of adoption "

@@ -28,7 +28,7 @@ from kg.central.reorganisation import (
     Change,
     basis_text,
 )
-from kg.extract.agencies import normalize_agency, slug, without_place
+from kg.extract.agencies import normalize_agency, preferred_name, slug, without_place
 from kg.extract.places import place_name
 from kg.model import Agency
 from kg.parse.normalize import fold
@@ -97,7 +97,13 @@ def _changes_of(agency: Agency, provinces: ProvinceMap | None) -> list[ChangeEve
 def local_events(agencies: Iterable[Agency], provinces: ProvinceMap | None) -> list[ChangeEvent]:
     """Every event on the way from the local bodies named in plans to today's bodies, each once,
     in a stable order."""
-    queue = sorted({a for a in agencies if a.jurisdiction != NATIONAL}, key=lambda a: (a.jurisdiction, a.key, a.name))
+    spellings: dict[tuple[str, str, bool], list[Agency]] = {}
+    for agency in agencies:
+        if agency.jurisdiction != NATIONAL:
+            spellings.setdefault((agency.jurisdiction, agency.key, agency.collective), []).append(agency)
+    # one Agency per body, under the name it is best written with
+    queue = [next(a for a in found if a.name == preferred_name(a.name for a in found))
+             for _, found in sorted(spellings.items())]
     seen, events = set(queue), {}
     while queue:
         for event in _changes_of(queue.pop(0), provinces):

@@ -8,6 +8,7 @@ key, the slug of the accent-folded canonical name. Collective agents ('các sở
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from kg.extract.places import NATIONAL, place_name
 from kg.model import Agency, Role
@@ -128,6 +129,16 @@ def canonical_name(name: str) -> str:
     # the scope word is written in lower case ('tỉnh', 'thành phố') or 'TP'; a capital is the end
     # of a place name ('Tỉnh ủy Hà Tĩnh')
     return name[: m.start()] if m and (name[m.start(1)].islower() or m.group(1) == "tp") else name
+
+
+def preferred_name(names: Iterable[str]) -> str:
+    """The spelling to show for one body written several ways: the most diacritics (not an OCR or
+    unaccented copy), then the most capitals ('Công nghệ' over 'công nghệ'), then code-point order."""
+    def rank(name: str) -> tuple[int, int, str]:
+        marks = sum(1 for a, b in zip(name.lower(), fold(name)) if a != b)
+        return -marks, -sum(c.isupper() for c in name), name
+
+    return min(names, key=rank)
 
 
 def is_collective(name: str) -> bool:

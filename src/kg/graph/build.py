@@ -11,6 +11,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 
+from kg.extract.agencies import preferred_name
 from kg.extract.places import place_name
 from kg.graph import ids
 from kg.graph.vocab import DCT, ELI, KG, OA, ORG, QUDT, SDO, UNIT
@@ -280,7 +281,22 @@ def document_graph(document: Document, graph: Graph) -> URIRef:
     for citation in document.citations:
         add_citation(graph, doc, document, citation)
     add_manifestation(graph, doc, document)
+    one_label_per_agency(graph)
     return doc
+
+
+def one_label_per_agency(graph: Graph) -> None:
+    """A body written several ways in one document ('Sở Thông tin và Truyền thông', 'So Thong tin va
+    Truyen thong') keeps its best spelling as skos:prefLabel and the others as skos:altLabel."""
+    for kind in (ORG.Organization, KG.CollectiveAgent):
+        for node in sorted(graph.subjects(RDF.type, kind)):
+            labels = sorted(graph.objects(node, SKOS.prefLabel))
+            if len(labels) > 1:
+                keep = preferred_name(str(label) for label in labels)
+                for label in labels:
+                    if str(label) != keep:
+                        graph.remove((node, SKOS.prefLabel, label))
+                        graph.add((node, SKOS.altLabel, label))
 
 
 def add_manifestation(graph: Graph, doc: URIRef, document: Document) -> None:
