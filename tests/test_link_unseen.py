@@ -27,7 +27,7 @@ def test_unseen_province_figures(unseen):
     assert rates["task@1"] >= 0.87
     assert rates["task@3"] >= 0.94
     assert rates["accepted precision"] >= 0.95
-    assert rates["accepted recall"] >= 0.46
+    assert rates["accepted recall"] >= 0.48
 
 
 def test_calibrated_acceptance_finds_more_true_links_than_the_fixed_thresholds(unseen):
@@ -41,7 +41,7 @@ def test_province_cells_right_and_more_complete(unseen):
     cells, right, labelled, found = unseen.coverage["calibrated"]
     _, _, _, found_before = unseen.coverage["previous"]
     assert right / cells >= 0.97
-    assert found / labelled >= 0.55 and found > found_before
+    assert found / labelled >= 0.57 and found > found_before
 
 
 def test_every_fold_learns_without_its_province(unseen):
