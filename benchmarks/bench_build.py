@@ -11,9 +11,12 @@ own process (peak memory is its own), and prints one table:
     python3 benchmarks/bench_build.py                        # 5, 25, 100 documents
     python3 benchmarks/bench_build.py --sizes 5 25 100 300
     python3 benchmarks/bench_build.py --sizes 25 100 --reason --reason-limit 600
+    python3 benchmarks/bench_build.py --sizes 100 --linking fixed warm
 
 Stages: extract (read, parse, extract; timed through the pipeline's progress hook), link (task and
-target links), assemble (the rdflib dataset), write (sorted N-Quads, TriG, Turtle). --reason runs
+target links; side by side as --linking chooses: `fixed` = the fixed thresholds without embeddings,
+`cold` = the calibrated model with the e5 signal and an empty embedding cache, `warm` = the same
+again on the filled cache, as a rebuild runs), assemble (the rdflib dataset), write (sorted N-Quads, TriG, Turtle). --reason runs
 `kg reason`'s steps on the written graph in another process, stopped after --reason-limit seconds.
 """
 
@@ -22,7 +25,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -35,6 +40,7 @@ from kg.parse.normalize import fold
 
 SEEDS = ROOT / "data" / "sources"
 STAGES = ("extract", "link", "assemble", "write")
+LINKING = ("fixed", "cold", "warm")
 
 
 def _seed_entries() -> list[dict]:
@@ -105,12 +111,13 @@ def generate(count: int) -> Path:
     return folder
 
 
-def worker(sources: Path, out: Path) -> dict:
+def worker(sources: Path, out: Path, linking: str) -> dict:
     """The stages of kg.pipeline.build on `sources`, timed one by one."""
     from kg import config
     from kg.central import load_reference
     from kg.graph.io import sorted_nquads
     from kg.link.citations import complete_citations
+    from kg.link.calibrate import load_model
     from kg.link.examples import load_examples
     from kg.pipeline import assemble, extract_all, link_all, write_outputs
 
@@ -129,7 +136,8 @@ def worker(sources: Path, out: Path) -> dict:
     seconds["extract"] = time.perf_counter() - start
     seconds["read"] = marks[0] - start  # reading and normalising the files, before the first document
     start = time.perf_counter()
-    links = link_all(documents, layer, ROOT / "data", load_examples(ROOT / "data" / "reference"))
+    model = None if linking == "fixed" else load_model(ROOT / "data" / "reference")
+    links = link_all(documents, layer, ROOT / "data", load_examples(ROOT / "data" / "reference"), model)
     seconds["link"] = time.perf_counter() - start
     start = time.perf_counter()
     dataset, summaries = assemble(documents, layer, config.ONTOLOGY_DIR, links)
@@ -155,10 +163,10 @@ def reason_worker(graph: Path) -> dict:
             "input_triples": result.input_triples, "inferred": result.inferred_facts}
 
 
-def _run(args: list[str], limit: float | None) -> dict | None:
+def _run(args: list[str], limit: float | None, env: dict | None = None) -> dict | None:
     try:
         done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True,
-                              timeout=limit)
+                              timeout=limit, env=env)
     except subprocess.TimeoutExpired:
         return None
     except subprocess.CalledProcessError as err:
@@ -171,30 +179,39 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 25, 100])
     parser.add_argument("--reason", action="store_true", help="also time kg reason on each built graph")
     parser.add_argument("--reason-limit", type=float, default=600.0)
+    parser.add_argument("--linking", nargs="+", choices=LINKING, default=list(LINKING),
+                        help="task linking variants, side by side (see above)")
     parser.add_argument("--worker", choices=("build", "reason"))
     parser.add_argument("--path", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.worker == "build":
-        print(json.dumps(worker(args.path, args.out)))
+        print(json.dumps(worker(args.path, args.out, args.linking[0])))
         return
     if args.worker == "reason":
         print(json.dumps(reason_worker(args.path)))
         return
-    header = (f"{'docs':>5} {'IRIs':>5} {'triples':>9} {'read':>6} {'extract':>8} {'link':>7} {'assemble':>9} "
+    header = (f"{'linking':>8} {'docs':>5} {'IRIs':>5} {'triples':>9} {'read':>6} {'extract':>8} {'link':>7} {'assemble':>9} "
               f"{'write':>7} {'total':>7} {'peak MB':>8}" + ("  reason" if args.reason else ""))
     print(header)
     print("-" * len(header))
-    for size in args.sizes:
+    for size, linking in ((size, linking) for size in args.sizes for linking in args.linking):
         sources = generate(size)
         out = sources.parent / "build"
-        figures = _run(["--worker", "build", "--path", str(sources), "--out", str(out)], None)
+        cache = sources.parent / "embedding-cache"
+        if linking == "cold":
+            shutil.rmtree(cache, ignore_errors=True)
+        env = {**os.environ, "KG_CACHE": str(cache)}
+        figures = _run(["--worker", "build", "--linking", linking, "--path", str(sources), "--out", str(out)], None, env)
         s = figures["seconds"]
-        line = (f"{figures['documents']:>5} {figures['distinct_iris']:>5} {figures['triples']:>9,} {s['read']:>5.1f}s "
+        line = (f"{linking:>8} {figures['documents']:>5} {figures['distinct_iris']:>5} {figures['triples']:>9,} {s['read']:>5.1f}s "
                 f"{s['extract']:>7.1f}s {s['link']:>6.1f}s {s['assemble']:>8.1f}s {s['write']:>6.1f}s "
                 f"{sum(s[k] for k in STAGES):>6.1f}s {figures['peak_rss_mb']:>8.0f}")
         if figures["errors"]:
             line += f"  ({len(figures['errors'])} unreadable)"
+        if linking == "cold":
+            embedded = sum(1 for _ in cache.rglob("*.i8"))
+            line += f"  {embedded} texts embedded"
         if args.reason:
             reasoned = _run(["--worker", "reason", "--path", str(out / "graph.nq")], args.reason_limit)
             line += (f"  > {args.reason_limit:g} s (stopped)" if reasoned is None else

@@ -234,7 +234,8 @@ def main(sources_dir: Path | None = None, reference_dir: Path | None = None, cac
     """The unseen-province table first, then the build-mode table, from the committed reference layer."""
     from kg.central import load_reference
     from kg.config import DATA_DIR
-    from kg.evaluation.unseen import Protocol, evaluate_unseen, format_coverage, format_models, plans_of
+    from kg.evaluation.unseen import (Protocol, evaluate_unseen, format_coverage, format_models,
+                                       format_reliability, plans_of)
 
     reference_dir = reference_dir or DATA_DIR / "reference"
     layer = load_reference(reference_dir)
@@ -249,6 +250,8 @@ def main(sources_dir: Path | None = None, reference_dir: Path | None = None, cac
         format_coverage(unseen.coverage),
         "chosen per fold:",
         format_models(unseen.models),
+        "reliability of the calibrated probabilities (first three candidates of labelled tasks, held out):",
+        format_reliability(unseen.predictions),
         "",
         "Build mode (shipped model, examples of every other plan: flatters)",
         format_table(build_mode(documents, layer, labels, index, load_model(reference_dir))),

@@ -259,7 +259,7 @@ def reliability(predictions: Sequence[tuple[float, bool]], bins: int = RELIABILI
 
 
 def format_reliability(predictions: Sequence[tuple[float, bool]]) -> str:
-    lines = ["| predicted probability | candidates | mean predicted | observed share right |", "|---|---|---|---|"]
+    lines = ["| predicted probability | candidates | mean predicted | observed share with a clear task |", "|---|---|---|---|"]
     for low, high, n, mean, share in reliability(predictions):
         cells = [f"{low:.1f}–{high:.1f}", str(n), "–" if mean is None else f"{mean:.3f}", "–" if share is None else f"{share:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")

@@ -64,8 +64,8 @@ class Ranking:
     groups: list[tuple[int, float]]  # group number, probability
     signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
     target_groups: dict[str, int] = field(default_factory=dict)  # central task id -> its 57 group
-    # for the first candidates: (embedding cosine, nearest example's similarity), what calibration reads
-    evidence: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # for the first candidates: (embedding cosine, nearest example's similarity, own clause), what calibration reads
+    evidence: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -296,6 +296,7 @@ class Signals:
     by_example: np.ndarray  # nearest confirmed example's lexical similarity (0 below the floor)
     semantic: np.ndarray  # embedding cosine of the task to the 03 task (zeros without an embedder)
     semantic_example: np.ndarray  # embedding cosine to the nearest confirmed example of the 03 task
+    own_clause: np.ndarray  # best, over the task's own clauses, of the 03 task's score relative to that clause's best
     group_probs: np.ndarray  # tasks x groups, with the order lift
     explicit: list[set[str]]
 
@@ -317,7 +318,19 @@ def task_signals(tasks: list[Task], index: CentralIndex, weights: Weights = Weig
     by_example = example_similarity(local, examples, index, weights)
     semantic, semantic_example = semantic_similarity(local, examples, index)
     explicit = [explicit_references(t.text) & set(index.ids) for t in tasks]
-    return Signals(lexical, prior, by_example, semantic, semantic_example, probs, explicit)
+    return Signals(lexical, prior, by_example, semantic, semantic_example, local_clauses(local, index, weights, clean),
+                   probs, explicit)
+
+
+def local_clauses(local: list[str], index: CentralIndex, weights: Weights, clean: bool) -> np.ndarray:
+    """(tasks x 03 tasks): for each of the task's clauses, each 03 task's lexical score divided
+    by the clause's best; the best over the clauses. An item fusing three sentences restates
+    three 03 tasks, each the best match of one sentence, though only one ranks first overall."""
+    pieces = [clauses(text) for text in local]
+    sims = lexical_similarity([p for parts in pieces for p in parts], index, "whole", weights, clean)
+    sims = sims / np.maximum(sims.max(axis=1, keepdims=True), 1e-9)
+    ends = np.cumsum([len(parts) for parts in pieces])
+    return np.stack([sims[end - len(parts): end].max(axis=0) for parts, end in zip(pieces, ends)])
 
 
 def semantic_similarity(local: list[str], examples: Sequence[Example], index: CentralIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -373,7 +386,8 @@ def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ra
             scores[i, ids.index(target)] = scores[i].max() + 1.0
             signal_of[target] = "explicit-reference"
         ordered = _order(scores[i], ids)
-        evidence = {target: (float(signals.semantic[i, column[target]]), float(signals.by_example[i, column[target]]))
+        evidence = {target: (float(signals.semantic[i, column[target]]), float(signals.by_example[i, column[target]]),
+                             float(signals.own_clause[i, column[target]]))
                     for target, _ in ordered[:EVIDENCE_KEPT]}
         result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence))
     return result
