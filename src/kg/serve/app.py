@@ -296,8 +296,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """The framework's own refusals (405 method, 404 route) in the endpoint's error format."""
     assert isinstance(exc, HTTPException)
     allowed = f" Allowed: {exc.headers['Allow']}." if exc.headers and "Allow" in exc.headers else ""
-    message = ("This endpoint is read-only: only GET, HEAD and POST of queries are accepted." if exc.status_code == 405
-               else str(exc.detail))
+    message = (f"This service is read-only: {request.method} is not accepted at {request.url.path}."
+               if exc.status_code == 405 else str(exc.detail))
     return JSONResponse({"ok": False, "status": exc.status_code, "error": message + allowed}, exc.status_code,
                         exc.headers)
 
