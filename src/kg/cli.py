@@ -16,7 +16,12 @@ from kg import __version__, config
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
-    """nq57-kg: trace Resolution 57-NQ/TW through the Government programme to provincial tasks."""
+    """nq57-kg: trace Resolution 57-NQ/TW through the Government programme to provincial tasks.
+
+    \b
+    Exit codes: 0 done; 1 the command failed on its input (unreadable documents, a bad CSV,
+    query or graph file, each named with its line where there is one; `kg validate`: violations);
+    2 wrong usage (unknown option, missing file argument; `kg validate`: unreadable input)."""
 
 
 def _progress(label: str):
@@ -32,13 +37,20 @@ def _progress(label: str):
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
               show_default=True, help="Folder with sources/ (local documents) and, optionally, reference/ (central layer) and reviews/.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.BUILD_DIR,
-              show_default=True, help="Folder for graph.trig, graph.ttl and graph.nq (overwritten atomically).")
+              show_default=True, help="Folder for graph.trig, graph.ttl and graph.nq, switched in as one set "
+              "(OUT/current -> OUT/runs/<id>) only when the build succeeds.")
 @click.option("--reference", "reference_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None, help="Folder of the central layer (central.json). Default: DATA/reference if it "
               "exists, else the project's data/reference, so a folder of new plans needs only sources/.")
-def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
-    """Build the graph from the documents in DATA and print what each document gave."""
+@click.option("--keep-going", is_flag=True, help="Build from the readable documents when others cannot be read "
+              "(each is still named); without it such a build writes nothing and exits 1.")
+def build(data_dir: Path, out_dir: Path, reference_dir: Path | None, keep_going: bool) -> None:
+    """Build the graph from the documents in DATA and print what each document gave.
+
+    Exits 1, naming each file and why, and leaving the previous graph as it was, when no document
+    can be read or (without --keep-going) any listed document is missing, changed or undecodable."""
     from kg.link.examples import FILE_NAME as EXAMPLES_FILE
+    from kg.pipeline import BuildFailed
     from kg.pipeline import build as run_build
 
     if not (data_dir / "sources").is_dir():
@@ -52,12 +64,17 @@ def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
                    "(`kg links examples --out DIR` derives them from the hand labels)", err=True)
     try:
         report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"),
-                           reference_dir=reference_dir)
+                           reference_dir=reference_dir, keep_going=keep_going)
+    except BuildFailed as failed:
+        for error in failed.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(str(failed)) from failed
     except ValueError as error:  # a manifest or reviews file that cannot be read; the message names it
         raise click.ClickException(str(error)) from error
     _print_report(report)
-    if not report.documents:
-        raise click.ClickException("no document could be read")
+    if report.previous_quads is not None and report.total_triples < report.previous_quads:
+        click.echo(f"warning: the new graph has {report.total_triples} quads, the one it replaced "
+                   f"{report.previous_quads}", err=True)
 
 
 def _default_reference(data_dir: Path) -> Path:
