@@ -284,13 +284,18 @@ def links_export(out_file: Path, data_dir: Path) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
               show_default=True)
 def links_import(review_file: Path, data_dir: Path) -> None:
-    """Merge the decisions of an edited review CSV into DATA/reviews/links.csv."""
+    """Merge the decisions of an edited review CSV into DATA/reviews/links.csv.
+
+    The CSV may be UTF-8 (with or without BOM), UTF-16 or Windows-1258, separated by commas,
+    semicolons or tabs, as spreadsheets save it; an error names the file, line and column."""
+    from kg.csvinput import read_table
     from kg.link.review import ReviewError, decisions_path, import_review
 
     try:
         count = import_review(review_file, decisions_path(data_dir))
     except ReviewError as error:
         raise click.ClickException(str(error)) from error
+    click.echo(read_table(review_file).note())
     click.echo(f"imported {count} decisions into {decisions_path(data_dir)}")
 
 
