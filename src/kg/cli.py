@@ -159,7 +159,7 @@ def reason(graph_path: Path, examples: int, place: str) -> None:
     HermiT's time grows with the graph (about 2 s per plan: 100 plans 3.4 min, 2 GB); above
     50,000 input triples a note suggests --place."""
     from kg.graph.vocab import KG
-    from kg.reason import LARGE_INPUT, check_consistency, format_result, reasoning_input
+    from kg.reason import LARGE_INPUT, check_consistency, document_places, format_result, reasoning_input
     from kg.validate import load_dataset
 
     try:
@@ -168,7 +168,11 @@ def reason(graph_path: Path, examples: int, place: str) -> None:
         raise click.ClickException(str(err)) from err
     source = reasoning_input(dataset, place)
     if place and not any(source.subjects(KG.sourceFile, None)):
-        raise click.ClickException(f"no document of place {place!r} in {graph_path}")
+        valid = document_places(dataset)
+        close = [slug for slug in valid if slug.endswith(place)]
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise click.ClickException(f"no document of place {place!r} in {graph_path}{hint} Places with documents: "
+                                   f"{', '.join(valid) or '(none)'}")
     if not place and len(source) > LARGE_INPUT:
         click.echo(f"note: {len(source):,} triples to reason over; HermiT needs about 1.6 s per 1,000 of them "
                    "here (docs/performance.md); --place SLUG reasons over one province", err=True)
@@ -362,28 +366,40 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Rows per result (header marks a cut).")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float, help="Seconds per query.")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float,
+              help="Seconds per query; the query's worker process is killed then.")
+@click.option("--max-memory", "max_memory_mb", default=2048, show_default=True, type=int,
+              help="MB a query may allocate beyond the loaded graph; past it the query ends with 503.")
 @_GRAPH_OPTION
-def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tuple[Path, ...]) -> None:
+def serve(host: str, port: int, max_rows: int, timeout_s: float, max_memory_mb: int,
+          graph_paths: tuple[Path, ...]) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (see docs/endpoint.md)."""
     import uvicorn
 
     from kg.serve import create_app
 
-    uvicorn.run(create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
+    app = create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s, max_memory_mb=max_memory_mb)
+    uvicorn.run(app, host=host, port=port)
 
 
 @main.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(["graphml", "gexf", "cyjs", "turtle", "jsonld"]))
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file; default build/graph.<extension>.")
+              help="Output file; without it the export goes to standard output (never over a build file).")
 @_GRAPH_OPTION
 def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> None:
     """Export the graph for Gephi/Cytoscape (graphml, gexf, cyjs) or as an RDF dump (turtle, jsonld)."""
-    from kg.export import EXPORT_FORMATS, export_graph
+    import tempfile
 
-    out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
-    click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
+    from kg.export import export_graph
+
+    store = _load_graphs(graph_paths)
+    if out_path is not None:
+        click.echo(f"wrote {export_graph(store, fmt, out_path)}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:  # the writers write files: stream that file out
+        written = export_graph(store, fmt, Path(tmp) / "export")
+        click.get_binary_stream("stdout").write(written.read_bytes())
 
 
 if __name__ == "__main__":
