@@ -26,7 +26,7 @@ def _commands(group: click.Group, prefix: str = "") -> set[str]:
 def test_named_commands_and_queries_exist(page) -> None:
     text = page.read_text(encoding="utf-8")
     commands = _commands(main)
-    named = set(re.findall(r"`kg ([a-z-]+(?: [a-z-]+)?)", text))
+    named = set(re.findall(r"`kg ([a-z][a-z-]*(?: [a-z][a-z-]*)?)", text))
     unknown = {n for n in named if n not in commands and n.split()[0] not in commands}
     assert not unknown, f"{page.name} names commands that do not exist: {sorted(unknown)}"
     queries = set(re.findall(r"queries/([\w-]+\.rq)", text))
