@@ -56,7 +56,11 @@ def read_table(path: Path) -> Table:
 
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16"
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as err:
+            raise TableError(f"{path}: byte {err.start}: the file starts as UTF-16 but is not ({err.reason}); "
+                             "save it as 'CSV UTF-8'") from err
     try:
         text = raw.decode("utf-8-sig")
         return text, "UTF-8 with BOM" if raw.startswith(b"\xef\xbb\xbf") else "UTF-8"
