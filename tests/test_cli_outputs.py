@@ -33,3 +33,12 @@ def test_reason_place_lists_the_valid_places(built) -> None:
     listed = result.output.split("Places with documents: ")[1].split()[0:10]
     places = [slug.strip(",") for slug in listed if slug.startswith("vn-")]
     assert "vn-can-tho" in places and len(places) >= 3 and places == sorted(places)
+
+
+def test_query_file_resolves_relative_iris_against_itself(built, tmp_path: Path) -> None:
+    out_dir, _ = built
+    query = tmp_path / "relative.rq"
+    query.write_text("CONSTRUCT { <s> <p> 1 } WHERE {}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", str(query), "--format", "ntriples", "--graph", str(out_dir / "graph.trig")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"<{(tmp_path / 's').as_uri()}> <{(tmp_path / 'p').as_uri()}>")

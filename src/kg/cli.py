@@ -349,7 +349,8 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
 
     store = _load_graphs(graph_paths)
     try:
-        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows)
+        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows,
+                           base_iri=query_file.resolve().as_uri())
     except QueryError as error:
         raise click.ClickException(f"{query_file}: SPARQL {error}") from error
     except (ValueError, UnicodeDecodeError) as error:
