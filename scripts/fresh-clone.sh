@@ -7,6 +7,10 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 git clone --quiet "$here" "$work/nq57-kg"
+# A virtual environment of its own, so that the clone's editable install leaves this one alone
+# (it sees the packages already installed here: nothing is downloaded when they are).
+python3 -m venv --system-site-packages "$work/venv"
+export PATH="$work/venv/bin:$PATH"
 cd "$work/nq57-kg"
 unset KG_CORPUS KG_CONFORMANCE KG_DATA KG_BUILD
 test ! -e ../shared
