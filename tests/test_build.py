@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
@@ -12,7 +13,7 @@ from rdflib.namespace import RDF, SKOS
 from kg import config
 from kg.graph.ids import graph_iri
 from kg.graph.vocab import ELI, KG
-from kg.pipeline import build
+from kg.pipeline import BuildFailed, build
 from kg.sources import load_sources
 
 SEEDS = ("can-tho_ubnd_kh-37", "da-nang_tu_ctr-57_ocr", "da-nang_ubnd_kh-57_news-summary",
@@ -90,7 +91,10 @@ def test_bad_files_are_named_and_the_others_still_build(tmp_path):
     (data / "sources" / "latin1.txt").write_bytes("Kế hoạch số 12/KH-UBND".encode("utf-8")[:-3] + b"\xe9t\xe9 " * 20)
     cut = (config.DATA_DIR / "sources" / "can-tho_ubnd_kh-37.txt").read_bytes()[:1001]
     (data / "sources" / "can-tho_ubnd_kh-37.txt").write_bytes(cut)
-    report = build(data, tmp_path / "out", config.ONTOLOGY_DIR)
+    with pytest.raises(BuildFailed, match="4 of 8 documents could not be read") as failed:
+        build(data, tmp_path / "out", config.ONTOLOGY_DIR)
+    assert len(failed.value.errors) == 4 and not (tmp_path / "out" / "graph.trig").exists()
+    report = build(data, tmp_path / "out", config.ONTOLOGY_DIR, keep_going=True)
     problems = {Path(e.path).name: e.problem for e in report.errors}
     assert problems["empty.txt"] == "empty file"
     assert problems["binary.txt"].startswith("binary file")

@@ -28,6 +28,7 @@ def target(layer, local_id):
     return next(t for t in layer.targets if t.target.local_id == local_id)
 
 
+@pytest.mark.corpus
 def test_counts(layer):
     assert [g.number for g in layer.groups] == [1, 2, 3, 4, 5, 6, 7]
     pl2 = [d for d in layer.directives if d.local_id.startswith("PL2.")]
@@ -39,6 +40,7 @@ def test_counts(layer):
     assert len([d for d in layer.directives if d.secondary]) == 37
 
 
+@pytest.mark.corpus
 def test_task_1(layer):
     task = directive(layer, "PL2.1")
     assert [a.name for a in task.lead] == ["Bộ Thông tin và Truyền thông"]
@@ -48,6 +50,7 @@ def test_task_1(layer):
     assert task.group == 1 and task.parent == "II.1"
 
 
+@pytest.mark.corpus
 def test_indicator_10(layer):
     national = target(layer, "PL1.10")
     (value,) = national.target.values
@@ -59,6 +62,7 @@ def test_indicator_10(layer):
     assert national.objective == "II.1.b2"
 
 
+@pytest.mark.corpus
 def test_range_and_rank_values(layer):
     (value,) = target(layer, "PL1.41").target.values
     assert (value.comparator, value.low, value.high) == ("range", 20.0, 50.0)
@@ -66,6 +70,7 @@ def test_range_and_rank_values(layer):
         ("<=", 3.0, "asean"), ("<=", 50.0, "world")]
 
 
+@pytest.mark.corpus
 def test_continuation_rows_merged(layer):
     assert directive(layer, "PL2.110").text.endswith("trực tiếp từ phần mềm của cơ sở khám chữa bệnh")
     task108 = directive(layer, "PL2.108")
@@ -75,6 +80,7 @@ def test_continuation_rows_merged(layer):
     assert len(layer.repairs) == 4
 
 
+@pytest.mark.corpus
 def test_57_structure(layer):
     group2 = directive(layer, "III.2")
     assert group2.kind == "group" and group2.doc.symbol == "57-NQ/TW"
@@ -85,6 +91,7 @@ def test_57_structure(layer):
     assert (rd.target.year, rd.target.values[0].low, rd.target.values[0].base) == (2030, 2.0, "gdp")
 
 
+@pytest.mark.corpus
 def test_03_points_and_secondary_tasks(layer):
     point = directive(layer, "II.2.đ")
     assert point.group == 2 and point.parent == "II.2"
@@ -94,6 +101,7 @@ def test_03_points_and_secondary_tasks(layer):
     assert report.deadline.end == "2025-04"
 
 
+@pytest.mark.corpus
 def test_documents_and_mergers(layer):
     refs = {d.key: d.ref for d in layer.documents}
     assert (refs["nq57"].date, refs["nq03"].date, refs["nq71"].date) == ("2024-12-22", "2025-01-09", "2025-04-01")
@@ -119,6 +127,7 @@ def test_missing_corpus_is_named(tmp_path: Path):
         parse_central(tmp_path)
 
 
+@pytest.mark.corpus
 def test_reference_is_reproducible_and_committed(layer, tmp_path: Path):
     write_reference(layer, tmp_path / "a")
     write_reference(parse_central(CORPUS_DIR), tmp_path / "b")
@@ -129,6 +138,7 @@ def test_reference_is_reproducible_and_committed(layer, tmp_path: Path):
     assert "_:" not in (tmp_path / "a" / "central.ttl").read_text(encoding="utf-8")
 
 
+@pytest.mark.corpus
 def test_reference_loads_without_corpus(layer):
     loaded = load_reference(REFERENCE)
     assert loaded == layer

@@ -18,7 +18,12 @@ from kg.cli_ocr import ocr
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
-    """nq57-kg: trace Resolution 57-NQ/TW through the Government programme to provincial tasks."""
+    """nq57-kg: trace Resolution 57-NQ/TW through the Government programme to provincial tasks.
+
+    \b
+    Exit codes: 0 done; 1 the command failed on its input (unreadable documents, a bad CSV,
+    query or graph file, each named with its line where there is one; `kg validate`: violations);
+    2 wrong usage (unknown option, missing file argument; `kg validate`: unreadable input)."""
 
 
 def _progress(label: str):
@@ -34,13 +39,20 @@ def _progress(label: str):
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
               show_default=True, help="Folder with sources/ (local documents) and, optionally, reference/ (central layer) and reviews/.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.BUILD_DIR,
-              show_default=True, help="Folder for graph.trig, graph.ttl and graph.nq (overwritten atomically).")
+              show_default=True, help="Folder for graph.trig, graph.ttl and graph.nq, switched in as one set "
+              "(OUT/current -> OUT/runs/<id>) only when the build succeeds.")
 @click.option("--reference", "reference_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None, help="Folder of the central layer (central.json). Default: DATA/reference if it "
               "exists, else the project's data/reference, so a folder of new plans needs only sources/.")
-def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
-    """Build the graph from the documents in DATA and print what each document gave."""
+@click.option("--keep-going", is_flag=True, help="Build from the readable documents when others cannot be read "
+              "(each is still named); without it such a build writes nothing and exits 1.")
+def build(data_dir: Path, out_dir: Path, reference_dir: Path | None, keep_going: bool) -> None:
+    """Build the graph from the documents in DATA and print what each document gave.
+
+    Exits 1, naming each file and why, and leaving the previous graph as it was, when no document
+    can be read or (without --keep-going) any listed document is missing, changed or undecodable."""
     from kg.link.examples import FILE_NAME as EXAMPLES_FILE
+    from kg.pipeline import BuildFailed
     from kg.pipeline import build as run_build
 
     if not (data_dir / "sources").is_dir():
@@ -54,12 +66,17 @@ def build(data_dir: Path, out_dir: Path, reference_dir: Path | None) -> None:
                    "(`kg links examples --out DIR` derives them from the hand labels)", err=True)
     try:
         report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"),
-                           reference_dir=reference_dir)
+                           reference_dir=reference_dir, keep_going=keep_going)
+    except BuildFailed as failed:
+        for error in failed.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(str(failed)) from failed
     except ValueError as error:  # a manifest or reviews file that cannot be read; the message names it
         raise click.ClickException(str(error)) from error
     _print_report(report)
-    if not report.documents:
-        raise click.ClickException("no document could be read")
+    if report.previous_quads is not None and report.total_triples < report.previous_quads:
+        click.echo(f"warning: the new graph has {report.total_triples} quads, the one it replaced "
+                   f"{report.previous_quads}", err=True)
 
 
 def _default_reference(data_dir: Path) -> Path:
@@ -144,7 +161,7 @@ def reason(graph_path: Path, examples: int, place: str) -> None:
     HermiT's time grows with the graph (about 2 s per plan: 100 plans 3.4 min, 2 GB); above
     50,000 input triples a note suggests --place."""
     from kg.graph.vocab import KG
-    from kg.reason import LARGE_INPUT, check_consistency, format_result, reasoning_input
+    from kg.reason import LARGE_INPUT, check_consistency, document_places, format_result, reasoning_input
     from kg.validate import load_dataset
 
     try:
@@ -153,7 +170,11 @@ def reason(graph_path: Path, examples: int, place: str) -> None:
         raise click.ClickException(str(err)) from err
     source = reasoning_input(dataset, place)
     if place and not any(source.subjects(KG.sourceFile, None)):
-        raise click.ClickException(f"no document of place {place!r} in {graph_path}")
+        valid = document_places(dataset)
+        close = [slug for slug in valid if slug.endswith(place)]
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise click.ClickException(f"no document of place {place!r} in {graph_path}{hint} Places with documents: "
+                                   f"{', '.join(valid) or '(none)'}")
     if not place and len(source) > LARGE_INPUT:
         click.echo(f"note: {len(source):,} triples to reason over; HermiT needs about 1.6 s per 1,000 of them "
                    "here (docs/performance.md); --place SLUG reasons over one province", err=True)
@@ -272,13 +293,18 @@ def links_export(out_file: Path, data_dir: Path) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=config.DATA_DIR,
               show_default=True)
 def links_import(review_file: Path, data_dir: Path) -> None:
-    """Merge the decisions of an edited review CSV into DATA/reviews/links.csv."""
+    """Merge the decisions of an edited review CSV into DATA/reviews/links.csv.
+
+    The CSV may be UTF-8 (with or without BOM), UTF-16 or Windows-1258, separated by commas,
+    semicolons or tabs, as spreadsheets save it; an error names the file, line and column."""
+    from kg.csvinput import read_table
     from kg.link.review import ReviewError, decisions_path, import_review
 
     try:
         count = import_review(review_file, decisions_path(data_dir))
     except ReviewError as error:
         raise click.ClickException(str(error)) from error
+    click.echo(read_table(review_file).note())
     click.echo(f"imported {count} decisions into {decisions_path(data_dir)}")
 
 
@@ -328,7 +354,8 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
 
     store = _load_graphs(graph_paths)
     try:
-        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows)
+        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows,
+                           base_iri=query_file.resolve().as_uri())
     except QueryError as error:
         raise click.ClickException(f"{query_file}: SPARQL {error}") from error
     except (ValueError, UnicodeDecodeError) as error:
@@ -345,28 +372,40 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Rows per result (header marks a cut).")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float, help="Seconds per query.")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float,
+              help="Seconds per query; the query's worker process is killed then.")
+@click.option("--max-memory", "max_memory_mb", default=2048, show_default=True, type=int,
+              help="MB a query may allocate beyond the loaded graph; past it the query ends with 503.")
 @_GRAPH_OPTION
-def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tuple[Path, ...]) -> None:
+def serve(host: str, port: int, max_rows: int, timeout_s: float, max_memory_mb: int,
+          graph_paths: tuple[Path, ...]) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (see docs/endpoint.md)."""
     import uvicorn
 
     from kg.serve import create_app
 
-    uvicorn.run(create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
+    app = create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s, max_memory_mb=max_memory_mb)
+    uvicorn.run(app, host=host, port=port)
 
 
 @main.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(["graphml", "gexf", "cyjs", "turtle", "jsonld"]))
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file; default build/graph.<extension>.")
+              help="Output file; without it the export goes to standard output (never over a build file).")
 @_GRAPH_OPTION
 def export(fmt: str, out_path: Path | None, graph_paths: tuple[Path, ...]) -> None:
     """Export the graph for Gephi/Cytoscape (graphml, gexf, cyjs) or as an RDF dump (turtle, jsonld)."""
-    from kg.export import EXPORT_FORMATS, export_graph
+    import tempfile
 
-    out = out_path or config.BUILD_DIR / f"graph.{EXPORT_FORMATS[fmt].extension}"
-    click.echo(f"wrote {export_graph(_load_graphs(graph_paths), fmt, out)}")
+    from kg.export import export_graph
+
+    store = _load_graphs(graph_paths)
+    if out_path is not None:
+        click.echo(f"wrote {export_graph(store, fmt, out_path)}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:  # the writers write files: stream that file out
+        written = export_graph(store, fmt, Path(tmp) / "export")
+        click.get_binary_stream("stdout").write(written.read_bytes())
 
 
 from kg.cli_link import links_calibrate  # noqa: E402

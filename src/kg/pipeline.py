@@ -16,6 +16,7 @@ from kg.central import CentralLayer, load_reference
 from kg.central.provinces import ProvinceMap, load_provinces
 from kg.extract import extract_document
 from kg.files import write_atomic
+from kg.publish import previous_size, publish
 from kg.graph import ids
 from kg.graph.build import document_graph
 from kg.graph.chains import materialise_chains
@@ -79,6 +80,7 @@ class BuildReport:
     graphs: dict[str, int]  # named graph -> triples
     outputs: dict[str, str]
     seconds: float
+    previous_quads: int | None = None  # quads of the build this one replaced
 
     @property
     def total_triples(self) -> int:
@@ -201,24 +203,45 @@ def summarise(document: Document, iri: str, triples: int, links: list[Link]) -> 
     )
 
 
+class BuildFailed(ValueError):
+    """No graph was written: no document could be read, or some could not and keep_going was off."""
+
+    def __init__(self, message: str, errors: list[SourceError]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
 def write_outputs(nquads: bytes, out_dir: Path) -> dict[str, str]:
     """The three files from sorted N-Quads (`sorted_nquads`), each written as soon as it is made
-    so that only one serialisation is held at a time."""
-    write_atomic(out_dir / OUTPUTS["nquads"], nquads)
-    quads = sorted_quads(nquads)
-    for fmt in ("trig", "turtle"):
-        write_atomic(out_dir / OUTPUTS[fmt], serialize_sorted(quads, fmt))
-    return {fmt: str(out_dir / OUTPUTS[fmt]) for fmt in ("nquads", "trig", "turtle")}
+    so that only one serialisation is held at a time; switched into place as one set (kg.publish)."""
+
+    def write(folder: Path) -> dict[str, str]:
+        write_atomic(folder / OUTPUTS["nquads"], nquads)
+        quads = sorted_quads(nquads)
+        for fmt in ("trig", "turtle"):
+            write_atomic(folder / OUTPUTS[fmt], serialize_sorted(quads, fmt))
+        return {fmt: OUTPUTS[fmt] for fmt in ("nquads", "trig", "turtle")}
+
+    return publish(out_dir, write)
 
 
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
-          progress: Callable[[Iterable], Iterable] = lambda x: x, reference_dir: Path | None = None) -> BuildReport:
+          progress: Callable[[Iterable], Iterable] = lambda x: x, reference_dir: Path | None = None,
+          keep_going: bool = False) -> BuildReport:
     """Sources of data_dir → graph files in out_dir; the central layer from reference_dir
-    (default data_dir/reference)."""
+    (default data_dir/reference). A source that cannot be read (missing, changed since the manifest,
+    undecodable) fails the build before anything is written, unless keep_going; no readable source
+    at all always does."""
     started = time.perf_counter()
     reference_dir = reference_dir or data_dir / "reference"
     layer = load_reference(reference_dir)
     documents, errors = extract_all(data_dir / "sources", progress)
+    if not documents:
+        raise BuildFailed("no document could be read; the previous graph is left as it was", errors)
+    if errors and not keep_going:
+        raise BuildFailed(f"{len(errors)} of {len(documents) + len(errors)} documents could not be read; nothing "
+                          "written (--keep-going builds from the others)", errors)
+    previous = previous_size(out_dir, OUTPUTS["nquads"])
     complete_citations(documents, (d.ref for d in layer.documents))
     links = link_all(documents, layer, data_dir, load_examples(reference_dir), load_model(reference_dir))
     dataset, summaries = assemble(documents, layer, ontology_dir, links, load_provinces(reference_dir))
@@ -226,4 +249,5 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
     nquads = sorted_nquads(dataset)
     del dataset  # the largest object of a build, no longer needed once it is N-Quads
     outputs = write_outputs(nquads, out_dir)
-    return BuildReport(summaries, errors, dict(sorted(graphs.items())), outputs, time.perf_counter() - started)
+    return BuildReport(summaries, errors, dict(sorted(graphs.items())), outputs, time.perf_counter() - started,
+                       previous)

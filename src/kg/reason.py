@@ -88,6 +88,14 @@ def reasoning_input(dataset: Dataset, place: str = "") -> Graph:
     return graph
 
 
+def document_places(dataset: Dataset) -> list[str]:
+    """The place slugs `--place` accepts: the jurisdictions of the documents in the dataset."""
+    prefix = ids.place_iri("")
+    return sorted({str(place).removeprefix(prefix) for context in dataset.graphs()
+                   for doc in context.subjects(KG.sourceFile, None)
+                   for place in context.objects(doc, ELI.jurisdiction) if str(place).startswith(prefix)})
+
+
 def _of_place(document_graph: Graph, place: str) -> bool:
     """Whether the document of a document graph (the subject with a kg:sourceFile) belongs to `place`."""
     return any((doc, ELI.jurisdiction, URIRef(ids.place_iri(place))) in document_graph

@@ -6,9 +6,12 @@ changes to extraction; the build applies them with `apply_decisions`."""
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kg.csvinput import TableError, read_table
+from kg.files import write_atomic
 from kg.link.examples import Example
 from kg.link.links import linkable_tasks
 from kg.model import Document, Link
@@ -52,30 +55,33 @@ def export_review(links: list[Link], target_texts: dict[str, str], path: Path) -
 
 
 def read_review(path: Path) -> list[Decision]:
-    """The decided rows of an edited review CSV; raises ReviewError on malformed input."""
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header is None:
-            raise ReviewError(f"{path}: empty file, expected header {','.join(COLUMNS)}")
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise ReviewError(f"{path}: row 1 (header): missing column(s) {', '.join(missing)}")
-        decisions = []
-        for number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise ReviewError(f"{path}: row {number}: {len(row)} cells, the header has {len(header)}")
-            cells = dict(zip(header, (c.strip() for c in row)))
-            for column in ("source_doc", "quote", "target"):
-                if not cells[column]:
-                    raise ReviewError(f"{path}: row {number}, column '{column}': empty")
-            decision = cells["decision"].lower()
-            if decision and decision not in DECISIONS:
-                raise ReviewError(f"{path}: row {number}, column 'decision': {cells['decision']!r}, expected accept, reject or empty")
-            if decision:
-                decisions.append(Decision(cells["source_doc"], cells["quote"], cells["target"], DECISIONS[decision]))
+    """The decided rows of an edited review CSV (as a spreadsheet saved it: kg.csvinput); raises
+    ReviewError naming file, line and column on malformed input."""
+    try:
+        table = read_table(path)
+    except TableError as err:
+        raise ReviewError(str(err)) from err
+    header = table.header
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ReviewError(f"{path}: line 1 (header): missing column(s) {', '.join(missing)} (found "
+                          f"{', '.join(header)}; {table.note()})")
+    decisions = []
+    for line, row in table.rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ReviewError(f"{path}: line {line}: {len(row)} cells, the header has {len(header)}")
+        cells = dict(zip(header, (c.strip() for c in row)))
+        for column in ("source_doc", "quote", "target"):
+            if not cells[column]:
+                raise ReviewError(f"{path}: line {line}, column '{column}': empty")
+        decision = cells["decision"].lower()
+        if decision and decision not in DECISIONS:
+            raise ReviewError(f"{path}: line {line}, column 'decision': {cells['decision']!r}, expected accept, "
+                              "reject or empty")
+        if decision:
+            decisions.append(Decision(cells["source_doc"], cells["quote"], cells["target"], DECISIONS[decision]))
     return decisions
 
 
@@ -88,14 +94,14 @@ def import_review(review: Path, decisions_file: Path) -> int:
     the same link replaces an earlier one). Returns how many decisions the review held."""
     new = read_review(review)
     merged = {(d.source_doc, d.quote, d.target): d for d in load_decisions(decisions_file) + new}
-    decisions_file.parent.mkdir(parents=True, exist_ok=True)
-    with decisions_file.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        for key in sorted(merged):
-            d = merged[key]
-            writer.writerow([d.source_doc, "", d.quote, d.target, "", "", "manual",
-                             "accept" if d.status == "accepted" else "reject"])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for key in sorted(merged):
+        d = merged[key]
+        writer.writerow([d.source_doc, "", d.quote, d.target, "", "", "manual",
+                         "accept" if d.status == "accepted" else "reject"])
+    write_atomic(decisions_file, out.getvalue().encode("utf-8"))
     return len(new)
 
 

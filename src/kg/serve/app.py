@@ -58,6 +58,7 @@ class Service:
     max_concurrent: int
     inbound_limit: int
     max_memory_mb: int
+    isolate: bool  # queries in killable worker processes (benchmarks compare with threads)
     sizes: dict[str, int] = field(init=False)
     union_size: int = field(init=False)
     _limiter: anyio.CapacityLimiter | None = field(default=None, init=False)
@@ -66,7 +67,7 @@ class Service:
     def __post_init__(self) -> None:
         self.sizes = graph_sizes(self.store)
         self.union_size = sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        if isolation.available():
+        if self.isolate:
             self._pool = isolation.WorkerPool(self._answer, self.max_concurrent, self.max_memory_mb)
 
     def _answer(self, job: QueryJob) -> QueryAnswer:
@@ -141,6 +142,7 @@ def create_app(
     max_concurrent: int = 4,
     inbound_limit: int = INBOUND_LIMIT,
     max_memory_mb: int = 2048,
+    isolate: bool = True,
 ) -> SparqlApp:
     """The app over a store (its default graph must hold the union: load_store does that) or files."""
     if isinstance(store_or_paths, ox.Store):
@@ -149,7 +151,8 @@ def create_app(
             union_default_graph(store)
     else:
         store = load_store(store_or_paths)
-    service = Service(store, max_rows, timeout_s, max_concurrent, inbound_limit, max_memory_mb)
+    service = Service(store, max_rows, timeout_s, max_concurrent, inbound_limit, max_memory_mb,
+                      isolate and isolation.available())
     app = SparqlApp(title="nq57-kg SPARQL endpoint", docs_url=None, redoc_url=None, openapi_url=None,
                     on_shutdown=[service.close])
     app.state.service = service
@@ -301,8 +304,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """The framework's own refusals (405 method, 404 route) in the endpoint's error format."""
     assert isinstance(exc, HTTPException)
     allowed = f" Allowed: {exc.headers['Allow']}." if exc.headers and "Allow" in exc.headers else ""
-    message = ("This endpoint is read-only: only GET, HEAD and POST of queries are accepted." if exc.status_code == 405
-               else str(exc.detail))
+    message = (f"This service is read-only: {request.method} is not accepted at {request.url.path}."
+               if exc.status_code == 405 else str(exc.detail))
     return JSONResponse({"ok": False, "status": exc.status_code, "error": message + allowed}, exc.status_code,
                         exc.headers)
 
