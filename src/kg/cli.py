@@ -12,6 +12,7 @@ import click
 
 from kg import __version__, config
 from kg.cli_openings import eval_openings
+from kg.cli_store import auth_options, make_auth, open_persistent, publish, query_endpoint, store_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -321,13 +322,20 @@ _GRAPH_OPTION = click.option(
               "jsonld, rdfxml); default json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE.")
 @click.option("--max-rows", type=int, default=1_000_000, show_default=True, help="Rows kept; more is reported.")
 @_GRAPH_OPTION
-def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...]) -> None:
+@click.option("--endpoint", default=None, help="Run on this SPARQL endpoint instead of --graph, e.g. "
+              "http://localhost:7878/query (docs/store.md).")
+@auth_options
+def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...], endpoint: str | None,
+          user: str | None, password: str | None, token: str | None) -> None:
     """Run the SPARQL query in QUERY_FILE over the union of the named graphs."""
     from kg.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
 
-    store = _load_graphs(graph_paths)
     try:
-        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows)
+        text = query_file.read_text(encoding="utf-8")
+        if endpoint:
+            result = query_endpoint(endpoint, query_file, text, max_rows, make_auth(user, password, token))
+        else:
+            result = run_query(_load_graphs(graph_paths), text, max_rows=max_rows)
     except QueryError as error:
         raise click.ClickException(f"{query_file}: SPARQL {error}") from error
     except (ValueError, UnicodeDecodeError) as error:
@@ -346,13 +354,17 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Rows per result (header marks a cut).")
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float, help="Seconds per query.")
 @_GRAPH_OPTION
-def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tuple[Path, ...]) -> None:
+@click.option("--store", "store_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Open this persistent store (`kg store load`) read-only instead of loading --graph into memory.")
+def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tuple[Path, ...],
+          store_dir: Path | None) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (see docs/endpoint.md)."""
     import uvicorn
 
     from kg.serve import create_app
 
-    uvicorn.run(create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
+    store = open_persistent(store_dir) if store_dir else _load_graphs(graph_paths)
+    uvicorn.run(create_app(store, max_rows=max_rows, timeout_s=timeout_s), host=host, port=port)
 
 
 @main.command()
@@ -375,6 +387,8 @@ from kg.cli_sources import sources_group  # noqa: E402
 links.add_command(links_calibrate)
 main.add_command(reorg_group)
 main.add_command(sources_group)
+main.add_command(store_group)
+main.add_command(publish)
 
 if __name__ == "__main__":
     main()
