@@ -310,10 +310,15 @@ def _load_graphs(graph_paths: tuple[Path, ...]):
         raise click.ClickException(str(error)) from error
 
 
-_GRAPH_OPTION = click.option(
-    "--graph", "graph_paths", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=[config.BUILD_DIR / "graph.trig"], show_default=True,
-    help="RDF file(s) to load (.trig, .ttl, .nq, .nt); repeat for several.")
+def _graph_option(exists: bool = True):
+    """--graph; `exists=False` where another option (--endpoint) may make the files unneeded."""
+    return click.option(
+        "--graph", "graph_paths", multiple=True, type=click.Path(exists=exists, dir_okay=False, path_type=Path),
+        default=[config.BUILD_DIR / "graph.trig"], show_default=True,
+        help="RDF file(s) to load (.trig, .ttl, .nq, .nt); repeat for several.")
+
+
+_GRAPH_OPTION = _graph_option()
 
 
 @main.command()
@@ -321,7 +326,7 @@ _GRAPH_OPTION = click.option(
 @click.option("--format", "fmt", default=None, help="Result format name (json, xml, csv, tsv, turtle, ntriples, "
               "jsonld, rdfxml); default json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE.")
 @click.option("--max-rows", type=int, default=1_000_000, show_default=True, help="Rows kept; more is reported.")
-@_GRAPH_OPTION
+@_graph_option(exists=False)
 @click.option("--endpoint", default=None, help="Run on this SPARQL endpoint instead of --graph, e.g. "
               "http://localhost:7878/query (docs/store.md).")
 @auth_options

@@ -25,6 +25,8 @@ class StoreError(ValueError):
 def build_store(graph_paths: Iterable[str | Path], store_dir: str | Path) -> int:
     """Bulk-load the RDF files into a new on-disk store at `store_dir` (replacing it); the quad count."""
     target = Path(store_dir)
+    if target.exists() and not (target / "CURRENT").exists():
+        raise StoreError(f"{target}: exists and is not a store folder; not replacing it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -57,8 +59,6 @@ def _replace(staging: Path, target: Path) -> None:
     """Swap the new store in: the old one is renamed aside first, then removed."""
     old = None
     if target.exists():
-        if not (target / "CURRENT").exists():
-            raise StoreError(f"{target}: exists and is not a store folder; not replacing it")
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
         old.rmdir()
         target.rename(old)
