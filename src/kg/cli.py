@@ -311,7 +311,7 @@ def _load_graphs(graph_paths: tuple[Path, ...]):
 
 
 def _graph_option(exists: bool = True):
-    """--graph; `exists=False` where another option (--endpoint) may make the files unneeded."""
+    """--graph; `exists=False` where another option (--endpoint, --store) may make the files unneeded."""
     return click.option(
         "--graph", "graph_paths", multiple=True, type=click.Path(exists=exists, dir_okay=False, path_type=Path),
         default=[config.BUILD_DIR / "graph.trig"], show_default=True,
@@ -358,7 +358,7 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Rows per result (header marks a cut).")
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float, help="Seconds per query.")
-@_GRAPH_OPTION
+@_graph_option(exists=False)
 @click.option("--store", "store_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Open this persistent store (`kg store load`) read-only instead of loading --graph into memory.")
 def serve(host: str, port: int, max_rows: int, timeout_s: float, graph_paths: tuple[Path, ...],
