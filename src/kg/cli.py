@@ -13,6 +13,7 @@ import click
 from kg import __version__, config
 from kg.cli_openings import eval_openings
 from kg.cli_ocr import ocr
+from kg.cli_store import auth_options, make_auth, open_persistent, publish, query_endpoint, store_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -336,10 +337,15 @@ def _load_graphs(graph_paths: tuple[Path, ...]):
         raise click.ClickException(str(error)) from error
 
 
-_GRAPH_OPTION = click.option(
-    "--graph", "graph_paths", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=[config.BUILD_DIR / "graph.trig"], show_default=True,
-    help="RDF file(s) to load (.trig, .ttl, .nq, .nt); repeat for several.")
+def _graph_option(exists: bool = True):
+    """--graph; `exists=False` where another option (--endpoint, --store) may make the files unneeded."""
+    return click.option(
+        "--graph", "graph_paths", multiple=True, type=click.Path(exists=exists, dir_okay=False, path_type=Path),
+        default=[config.BUILD_DIR / "graph.trig"], show_default=True,
+        help="RDF file(s) to load (.trig, .ttl, .nq, .nt); repeat for several.")
+
+
+_GRAPH_OPTION = _graph_option()
 
 
 @main.command()
@@ -347,15 +353,21 @@ _GRAPH_OPTION = click.option(
 @click.option("--format", "fmt", default=None, help="Result format name (json, xml, csv, tsv, turtle, ntriples, "
               "jsonld, rdfxml); default json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE.")
 @click.option("--max-rows", type=int, default=1_000_000, show_default=True, help="Rows kept; more is reported.")
-@_GRAPH_OPTION
-def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...]) -> None:
+@_graph_option(exists=False)
+@click.option("--endpoint", default=None, help="Run on this SPARQL endpoint instead of --graph, e.g. "
+              "http://localhost:7878/query (docs/store.md).")
+@auth_options
+def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...], endpoint: str | None,
+          user: str | None, password: str | None, token: str | None) -> None:
     """Run the SPARQL query in QUERY_FILE over the union of the named graphs."""
     from kg.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
 
-    store = _load_graphs(graph_paths)
     try:
-        result = run_query(store, query_file.read_text(encoding="utf-8"), max_rows=max_rows,
-                           base_iri=query_file.resolve().as_uri())
+        text = query_file.read_text(encoding="utf-8")
+        if endpoint:
+            result = query_endpoint(endpoint, query_file, text, max_rows, make_auth(user, password, token))
+        else:
+            result = run_query(_load_graphs(graph_paths), text, max_rows=max_rows, base_iri=query_file.resolve().as_uri())
     except QueryError as error:
         raise click.ClickException(f"{query_file}: SPARQL {error}") from error
     except (ValueError, UnicodeDecodeError) as error:
@@ -376,15 +388,18 @@ def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[P
               help="Seconds per query; the query's worker process is killed then.")
 @click.option("--max-memory", "max_memory_mb", default=2048, show_default=True, type=int,
               help="MB a query may allocate beyond the loaded graph; past it the query ends with 503.")
-@_GRAPH_OPTION
+@_graph_option(exists=False)
+@click.option("--store", "store_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Open this persistent store (`kg store load`) read-only instead of loading --graph into memory.")
 def serve(host: str, port: int, max_rows: int, timeout_s: float, max_memory_mb: int,
-          graph_paths: tuple[Path, ...]) -> None:
+          graph_paths: tuple[Path, ...], store_dir: Path | None) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (see docs/endpoint.md)."""
     import uvicorn
 
     from kg.serve import create_app
 
-    app = create_app(_load_graphs(graph_paths), max_rows=max_rows, timeout_s=timeout_s, max_memory_mb=max_memory_mb)
+    store = open_persistent(store_dir) if store_dir else _load_graphs(graph_paths)
+    app = create_app(store, max_rows=max_rows, timeout_s=timeout_s, max_memory_mb=max_memory_mb)
     uvicorn.run(app, host=host, port=port)
 
 
@@ -416,6 +431,8 @@ links.add_command(links_calibrate)
 main.add_command(reorg_group)
 main.add_command(sources_group)
 main.add_command(ocr)
+main.add_command(store_group)
+main.add_command(publish)
 
 if __name__ == "__main__":
     main()

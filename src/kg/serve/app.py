@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg.query import PREFIXES, QueryTimeout, distinct_triples, formats_for, load_store, union_default_graph
 from kg.serve import isolation
-from kg.serve.description import graph_sizes
+from kg.serve.description import default_graph_size, graph_sizes
 from kg.serve.negotiation import choose, content_type, prefers_html, rdf_response
 from kg.serve.protocol import ServiceError
 from kg.serve import explorer
@@ -66,7 +66,7 @@ class Service:
 
     def __post_init__(self) -> None:
         self.sizes = graph_sizes(self.store)
-        self.union_size = sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        self.union_size = default_graph_size(self.store)
         if self.isolate:
             self._pool = isolation.WorkerPool(self._answer, self.max_concurrent, self.max_memory_mb)
 

@@ -20,11 +20,18 @@ def _sd(term: str) -> ox.NamedNode:
 
 
 def graph_sizes(store: ox.Store) -> dict[str, int]:
-    """Triples per named graph, counted once: the store is read-only while served."""
-    return {
-        graph.value: sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
-        for graph in sorted(store.named_graphs(), key=lambda g: g.value)
-    }
+    """Triples per named graph, counted once: the store is read-only while served. Counted by the
+    engine (a Python scan of 1M quads takes seconds from an on-disk store)."""
+    sizes = {graph.value: 0 for graph in sorted(store.named_graphs(), key=lambda g: g.value)}
+    for graph, count in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        sizes[graph.value] = int(count.value)
+    return sizes
+
+
+def default_graph_size(store: ox.Store) -> int:
+    """Triples in the default graph (the union), counted by the engine."""
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(row[0].value)
 
 
 def service_description(endpoint: str, sizes: dict[str, int], union_size: int) -> list[ox.Triple]:
