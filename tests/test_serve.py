@@ -450,3 +450,13 @@ def test_root_sends_a_browser_to_the_explorer_and_a_client_to_the_endpoint(built
     assert response.status_code == 303 and response.headers["location"].endswith("/sparql")
     page = built_client.get("/", headers={"Accept": "text/html"})
     assert page.status_code == 200 and str(page.url).endswith("/explore") and 'id="yasgui"' in page.text
+
+
+def test_a_plan_page_lists_each_link_once(built_client: TestClient, built_store: ox.Store) -> None:
+    """The store's default graph holds the union of the named graphs: a page reading both would
+    list each link once per graph a triple of it is in (2^9 times for a link of nine triples)."""
+    import re
+
+    page = built_client.get("/data/eli/vn-can-tho/ubnd/kh/2025/37", headers=BROWSER).text
+    links = set(re.findall(r'href="/link/([0-9a-f]+)"', page))
+    assert links and all(page.count(f'href="/link/{link}"') == 1 for link in links)

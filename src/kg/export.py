@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
 from kg.graph.links import LINK_TYPE_PROPERTY
-from kg.query import PREFIXES, distinct_triples, load_store
+from kg.query import PREFIXES, distinct_triples, load_store, query_union
 
 KG = PREFIXES["kg"]
 ELI = PREFIXES["eli"]
@@ -59,7 +59,7 @@ def curie(iri: str) -> str:
 
 def _select(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
     """Rows as {variable: lexical value} over the union of the named graphs; unbound omitted."""
-    solutions = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    solutions = query_union(store, query)
     names = [v.value for v in solutions.variables]
     for solution in solutions:
         yield {name: solution[name].value for name in names if solution[name] is not None}

@@ -131,6 +131,14 @@ def union_default_graph(store: ox.Store) -> None:
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
+def query_union(store: ox.Store, query: str):
+    """Solutions of `query` with the union of the named graphs as its default graph: the store's
+    default graph where it holds that union already (load_store), else the union itself. Asking for
+    the union over a store that holds it twice would match every triple twice."""
+    empty = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+    return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=empty)
+
+
 def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
     """Raise QueryError if brackets nest deeper than `limit` (strings, IRIs and comments skipped)."""
     depth, i, n = 0, 0, len(text)

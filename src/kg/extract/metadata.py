@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from kg.extract.agencies import normalize_agency
 from kg.extract.citations import find_citations, symbol_key
 from kg.extract.deadlines import parse_deadline
@@ -233,20 +235,17 @@ def _apply_hints(source: SourceText, meta: DocumentMeta) -> None:
 
 
 def _read_issuer(meta: DocumentMeta, source: SourceText, central: str, report: Report | None) -> None:
-    """A central body of the title block, else the body a page names as issuing the document,
-    else the body the symbol's suffix stands for in the jurisdiction, else the manifest's."""
-    place = meta.jurisdiction_name
+    """A central body of the title block, else the body a page names as issuing the document
+    (unless the name reads as a damaged spelling of the symbol's body or the manifest's), else the
+    body the symbol's suffix stands for in the jurisdiction, else the manifest's."""
+    by_code = _issuer_by_code(meta)
+    known = [name for name in (by_code, source.hint_issuer) if name]
     if central:
         meta.issuer = normalize_agency(central, NATIONAL)
-    elif report and report.issuer:
+    elif report and report.issuer and not any(_misread(report.issuer, name) for name in known):
         meta.issuer = normalize_agency(report.issuer, meta.jurisdiction or NATIONAL)
-    elif meta.issuer_code in ("cp", "ttg"):
-        meta.issuer = normalize_agency(_ISSUER_BY_CODE[meta.issuer_code], NATIONAL)
-    elif meta.issuer_code in ("ubnd", "tu", "hdnd") and place:
-        city = fold(place) in _CITIES
-        template = _ISSUER_BY_CODE["tu-city" if meta.issuer_code == "tu" and city else meta.issuer_code]
-        name = template.format(unit="thành phố" if city else "tỉnh", place=place)
-        meta.issuer = normalize_agency(name, meta.jurisdiction)
+    elif by_code:
+        meta.issuer = normalize_agency(by_code, meta.jurisdiction or NATIONAL)
     elif source.hint_issuer:
         meta.issuer = normalize_agency(source.hint_issuer, meta.jurisdiction or "vn")
         meta.from_hints = (*meta.from_hints, "issuer")
@@ -256,6 +255,25 @@ def _read_issuer(meta: DocumentMeta, source: SourceText, central: str, report: R
     if meta.issuer and not meta.issuer_code:  # no readable number: the code follows from the issuer
         folded = fold(meta.issuer.name)
         meta.issuer_code = next((code for prefix, code in _CODE_BY_ISSUER if folded.startswith(prefix)), "")
+
+
+def _issuer_by_code(meta: DocumentMeta) -> str:
+    """The body the symbol's suffix stands for ('CTr/TU' in a city: its Party Committee's standing board)."""
+    place = meta.jurisdiction_name
+    if meta.issuer_code in ("cp", "ttg"):
+        return _ISSUER_BY_CODE[meta.issuer_code]
+    if meta.issuer_code in ("ubnd", "tu", "hdnd") and place:
+        city = fold(place) in _CITIES
+        template = _ISSUER_BY_CODE["tu-city" if meta.issuer_code == "tu" and city else meta.issuer_code]
+        return template.format(unit="thành phố" if city else "tỉnh", place=place)
+    return ""
+
+
+def _misread(written: str, body: str) -> bool:
+    """`written` is `body` (or its start) with a few letters misread: at most one edit in eight."""
+    written, body = fold(written), fold(body)
+    start = body[: len(written)]
+    return written != start and len(written) >= 8 and Levenshtein.distance(written, start) <= len(written) // 8
 
 
 def _central_issuer(head: DocumentView) -> str:

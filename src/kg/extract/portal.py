@@ -78,9 +78,14 @@ class Report:
     others: list[Span] = field(default_factory=list)  # further sentences reporting the same document
 
 
+# a line break inside a sentence: the line ends in a lower-case word or a comma, the next begins
+# with a word (hard-wrapped text, a scan read line by line), not a number, a bullet or a blank line
+_WRAP = re.compile(rf"(?<=[{LOWER},])\n(?=[{UPPER}{LOWER}])")
+
+
 def _sentences(text: str):
     start = 0
-    for m in re.finditer(r"[.!?\n]+(?=\s|$)|\n", text):
+    for m in re.finditer(r"[.!?]+(?=\s|$)|\n+", _WRAP.sub(" ", text)):
         if m.start() > start:
             yield start, m.start()
         start = m.end()

@@ -231,14 +231,23 @@ def _with_case(seen: str, meant: str, shouting: bool) -> str:
     return "".join(m.upper() if s.isupper() else m for s, m in zip(seen, meant))
 
 
+def line_is_damaged(model: SyllableModel, line: str) -> bool:
+    """A word of the line is no syllable of the model or mixes in digits, or the line lost every mark."""
+    return model.damage(line).score > 0 or fold(line) == line.lower()
+
+
 def restore(text: str, model: SyllableModel, beam: int = 12) -> str:
     """The text with every word replaced by its most likely clean reading; same length, so an
-    offset into the result is an offset into `text`."""
+    offset into the result is an offset into `text`. A line with its marks and no sign of damage
+    is kept as written: a clean line of a partly damaged text ('Sở TT&TT') is not re-read."""
     out = list(text)
-    start = 0
+    start, line_end, damaged = 0, -1, False
     for piece in _BREAK.split(text):
+        if start > line_end:  # a new line: is any of its words damaged?
+            line_end = text.find("\n", start) % (len(text) + 1)
+            damaged = line_is_damaged(model, text[start:line_end])
         matches = list(WORD.finditer(piece))
-        if matches:
+        if matches and damaged:
             words = [m.group() for m in matches]
             path = _best_path(model, words, beam)
             shouting = sum(len(w) > 1 and w.isupper() for w in words) > len(words) / 2
@@ -280,7 +289,8 @@ def reference_texts(path: Path) -> list[str]:
 def repair_sources(sources: Sequence[SourceText], reference: Sequence[str]) -> list[SourceText]:
     """The sources with `reading` set on the damaged ones. Damage is judged with a model of the
     reference texts alone; a damaged text is restored with a model of the reference and of the
-    clean sources of other places (never of its own place, the way an unseen province is read)."""
+    clean sources of other places (never of its own place, the way an unseen province is read),
+    and of the text's own clean lines ('Sở Thông tin' written out teaches 'So Thong tin')."""
     judge = SyllableModel(reference)
     clean = [s for s in sources if not judge.is_damaged(s.text)]
     out = []
@@ -289,7 +299,10 @@ def repair_sources(sources: Sequence[SourceText], reference: Sequence[str]) -> l
             out.append(source)
             continue
         own = source.hint_jurisdiction
-        model = SyllableModel([*reference, *(c.text for c in clean if not own or c.hint_jurisdiction != own)])
+        others = [c.text for c in clean if not own or c.hint_jurisdiction != own]
+        own_clean = [line for line in source.text.split("\n")
+                     if fold(line) != line.lower() and judge.damage(line).score <= DAMAGE_THRESHOLD]
+        model = SyllableModel([*reference, *others, *own_clean])
         out.append(replace(source, reading=restore(source.text, model)))
     return out
 

@@ -15,7 +15,7 @@ from html import escape
 import pyoxigraph as ox
 
 from kg.graph.ids import BASE
-from kg.query import PREFIXES
+from kg.query import PREFIXES, query_union
 
 ONT = PREFIXES["kg"]
 ROLES = (("leadAgency", "Lead"), ("cooperatingAgency", "Cooperating"), ("standingAgency", "Standing"),
@@ -28,7 +28,7 @@ def _rows(store: ox.Store, query: str, **values: str) -> list[dict[str, ox.Named
     """SELECT rows as dicts; `values` are IRIs put in place of `$name` (they come from the store itself)."""
     for name, iri in values.items():
         query = query.replace(f"${name}", str(ox.NamedNode(iri)))
-    answer = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    answer = query_union(store, query)
     variables = [v.value for v in answer.variables]
     return [{v: row[v] for v in variables if row[v] is not None} for row in answer]
 
