@@ -53,7 +53,9 @@ class Span:
     start: int
     end: int
     text: str  # the words as the source has them: the quote
-    repaired: str = ""  # the same stretch of the restored reading, where OCR repair changed it
+    # the same stretch of the restored reading, where OCR repair changed it (kept out of the
+    # reference JSON when empty: central texts are never repaired)
+    repaired: str = field(default="", metadata={"omit_empty": True})
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ class CentralLayer:
 def to_json(value: Any) -> Any:
     """Plain JSON data for a dataclass tree (enums by value)."""
     if dataclasses.is_dataclass(value):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if getattr(value, f.name) or not f.metadata.get("omit_empty")}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):
