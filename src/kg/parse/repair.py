@@ -5,7 +5,7 @@ Vietnamese (not in the lexicon learnt from clean texts: marks lost or garbled) a
 digits into letters ('s6', 'tr1en'). Restoration reads every word of a damaged text as one of the
 syllables of a model learnt from clean texts: candidates of the same length (so offsets into the
 repaired text are offsets into the original), each with an edit cost for the glyphs it changes,
-chosen by Viterbi under a syllable bigram model. A clean text is returned unchanged.
+chosen by Viterbi under a syllable bigram model. `repair_sources` leaves a clean text as it is.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from difflib import SequenceMatcher
 from dataclasses import dataclass, fields, is_dataclass, replace
+from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 
@@ -39,7 +39,8 @@ CONFUSABLE = {
 
 @dataclass(frozen=True)
 class Costs:
-    """Edit costs in nats, added to the negative log-probability of the bigram model."""
+    """Edit costs in nats, added to the negative log-probability of the bigram model. Set by hand
+    and checked on the seeds damaged in memory (`kg ocr eval`), not fitted."""
 
     lost_mark: float = 0.0  # an unmarked letter read as a marked one: what damaged text mostly is
     other_mark: float = 0.7  # a marked letter read with other marks ('é' for 'ế', 'ổ')
