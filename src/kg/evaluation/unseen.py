@@ -76,22 +76,31 @@ def with_floor(weights: Weights, semantic: float, example: tuple[float, float]) 
 
 
 def choose_weights(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> Weights:
-    """The semantic weights with the most right first candidates (then top three) on `training`."""
-    best, best_hits = Weights(), (-1, -1)
+    """The semantic weights with the highest mean reciprocal rank of the first clear task on
+    `training`. Right-first counts moved with one or two tasks and the folds chose weights from 0
+    to 3; the reciprocal rank also credits a label moving from rank 5 to 2, so the choice is
+    steadier (three of four folds agree) and unseen task@1 rose 0.867 -> 0.906 (docs/linking.md)."""
+    best, best_value = Weights(), -1.0
     for semantic in SEMANTIC:
         for example in SEMANTIC_EXAMPLE:
             weights = with_floor(Weights(), semantic, example)
-            hits = [0, 0]
-            for plan in training:
-                ranked = protocol.rankings(plan, withheld, weights)
-                for label, row in zip(plan.labels, plan.rows):
-                    if row is not None and label.tasks03:
-                        top = [t for t, _ in ranked[row].tasks[:3]]
-                        hits[0] += top[0] in label.tasks03
-                        hits[1] += bool(set(top) & set(label.tasks03))
-            if tuple(hits) > best_hits:
-                best, best_hits = weights, tuple(hits)
+            value = sum(reciprocal_rank(ranking, label)
+                        for plan in training
+                        for label, ranking in labelled_rankings(plan, protocol.rankings(plan, withheld, weights)))
+            if value > best_value + 1e-9:  # ties go to the earlier (smaller) weights
+                best, best_value = weights, value
     return best
+
+
+def labelled_rankings(plan: Plan, ranked: list[Ranking]) -> list[tuple[Label, Ranking]]:
+    """(label, ranking of its task) for the plan's labels with a clear 03 task that a task holds."""
+    return [(label, ranked[row]) for label, row in zip(plan.labels, plan.rows) if row is not None and label.tasks03]
+
+
+def reciprocal_rank(ranking: Ranking, label: Label) -> float:
+    """1 / the rank of the label's best-placed clear 03 task (0 when none is ranked)."""
+    ranks = [rank for rank, (target, _) in enumerate(ranking.tasks, start=1) if target in label.tasks03]
+    return 1.0 / ranks[0] if ranks else 0.0
 
 
 @dataclass
