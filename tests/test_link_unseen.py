@@ -8,7 +8,7 @@ from kg.central import load_reference
 from kg.config import DATA_DIR, PROJECT_ROOT
 from kg.evaluation.links import label_examples, read
 from kg.evaluation.unseen import Protocol, derive_model, evaluate_unseen, format_reliability, plans_of
-from kg.link.calibrate import FILE_NAME, choose_cut, load_model
+from kg.link.calibrate import AIMS, FILE_NAME, choose_cut, load_model
 from kg.link.rank import CentralIndex, rank_plain_tfidf
 from kg.link.semantic import DIM, Embedder, cosine, text_key
 
@@ -27,7 +27,7 @@ def test_unseen_province_figures(unseen):
     assert rates["task@1"] >= 0.89
     assert rates["task@3"] >= 0.96
     assert rates["accepted precision"] >= 0.95
-    assert rates["accepted recall"] >= 0.50
+    assert rates["accepted recall"] >= 0.53
 
 
 def test_unseen_ocr_programme_and_semantic_gain(unseen):
@@ -56,12 +56,13 @@ def test_province_cells_right_and_more_complete(unseen):
     cells, right, labelled, found = unseen.coverage["calibrated"]
     _, _, _, found_before = unseen.coverage["previous"]
     assert right / cells >= 0.97
-    assert found / labelled >= 0.60 and found > found_before
+    assert found / labelled >= 0.63 and found > found_before
 
 
 def test_every_fold_learns_without_its_province(unseen):
     for place, model in unseen.models.items():
         assert place not in model.trained_on and len(model.trained_on) == len(unseen.models) - 1
+        assert model.aim in AIMS  # the cut's aim, too, chosen on the other provinces (nested)
 
 
 def test_reliability_table_in_docs_is_the_commands(unseen):
