@@ -8,7 +8,7 @@ from kg.central import load_reference
 from kg.config import DATA_DIR, PROJECT_ROOT
 from kg.evaluation.links import label_examples, read
 from kg.evaluation.unseen import Protocol, derive_model, evaluate_unseen, format_reliability, plans_of
-from kg.link.calibrate import FILE_NAME, choose_cut, load_model
+from kg.link.calibrate import AIMS, FILE_NAME, choose_cut, load_model
 from kg.link.rank import CentralIndex, rank_plain_tfidf
 from kg.link.semantic import DIM, Embedder, cosine, text_key
 
@@ -24,10 +24,25 @@ def unseen():
 def test_unseen_province_figures(unseen):
     rates = unseen.counts["calibrated"]["overall"].rates()
     assert rates["group@1"] >= 0.96
-    assert rates["task@1"] >= 0.86
-    assert rates["task@3"] >= 0.94
+    assert rates["task@1"] >= 0.89
+    assert rates["task@3"] >= 0.96
     assert rates["accepted precision"] >= 0.95
-    assert rates["accepted recall"] >= 0.48
+    assert rates["accepted recall"] >= 0.53
+
+
+def test_unseen_ocr_programme_and_semantic_gain(unseen):
+    # the OCR programme (read from its repaired reading) gains most from the semantic signal
+    ocr = unseen.counts["calibrated"]["da-nang_tu_ctr-57_ocr"].rates()
+    before = unseen.counts["previous"]["da-nang_tu_ctr-57_ocr"].rates()
+    assert ocr["task@1"] >= 0.72 and ocr["task@1"] > before["task@1"] + 0.05
+    overall = unseen.counts["+semantic"]["overall"].rates()
+    assert overall["task@1"] > unseen.counts["previous"]["overall"].rates()["task@1"]
+
+
+def test_folds_agree_on_the_semantic_weight(unseen):
+    # the reciprocal-rank choice is steady: every fold weighs the embedding cosine alike
+    assert len({m.semantic for m in unseen.models.values()}) == 1
+    assert all(m.semantic > 0 for m in unseen.models.values())
 
 
 def test_calibrated_acceptance_finds_more_true_links_than_the_fixed_thresholds(unseen):
@@ -41,12 +56,13 @@ def test_province_cells_right_and_more_complete(unseen):
     cells, right, labelled, found = unseen.coverage["calibrated"]
     _, _, _, found_before = unseen.coverage["previous"]
     assert right / cells >= 0.97
-    assert found / labelled >= 0.57 and found > found_before
+    assert found / labelled >= 0.63 and found > found_before
 
 
 def test_every_fold_learns_without_its_province(unseen):
     for place, model in unseen.models.items():
         assert place not in model.trained_on and len(model.trained_on) == len(unseen.models) - 1
+        assert model.aim in AIMS  # the cut's aim, too, chosen on the other provinces (nested)
 
 
 def test_reliability_table_in_docs_is_the_commands(unseen):
@@ -66,6 +82,17 @@ def test_damaged_model_file_named_in_the_error(tmp_path):
     with pytest.raises(ValueError, match=FILE_NAME):
         load_model(tmp_path)
     assert load_model(tmp_path / "absent") is None
+
+
+def test_reciprocal_rank_of_the_best_placed_clear_task():
+    from kg.evaluation.links import Label
+    from kg.evaluation.unseen import reciprocal_rank
+    from kg.link.rank import Ranking
+
+    ranking = Ranking([("PL2.5", 0.9), ("PL2.7", 0.8), ("PL2.1", 0.7)], [])
+    label = Label("doc", "quote", 1, ("PL2.1", "PL2.7"), (), "project")
+    assert reciprocal_rank(ranking, label) == 0.5
+    assert reciprocal_rank(ranking, Label("doc", "quote", 1, ("PL2.9",), (), "project")) == 0.0
 
 
 def test_cut_is_the_lowest_that_keeps_the_precision():

@@ -24,4 +24,4 @@ def links_calibrate(data_dir: Path, out_dir: Path) -> None:
     model = derive_model(data_dir / "sources", data_dir / "reference")
     path = save_model(model, out_dir)
     click.echo(f"wrote {path}: semantic {model.semantic}, example {model.semantic_example} "
-               f"(floor {model.semantic_floor}), cut {model.cut}, from {', '.join(model.trained_on)}")
+               f"(floor {model.semantic_floor}), cut {model.cut} (aimed at {model.aim:.0%} precise), from {', '.join(model.trained_on)}")

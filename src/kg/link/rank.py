@@ -64,8 +64,9 @@ class Ranking:
     groups: list[tuple[int, float]]  # group number, probability
     signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
     target_groups: dict[str, int] = field(default_factory=dict)  # central task id -> its 57 group
-    # for the first candidates: (embedding cosine, nearest example's similarity, own clause), what calibration reads
-    evidence: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    # for the first candidates: (embedding cosine, nearest example's similarity, own clause, lexical
+    # similarity), what calibration reads
+    evidence: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -386,8 +387,8 @@ def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ra
             scores[i, ids.index(target)] = scores[i].max() + 1.0
             signal_of[target] = "explicit-reference"
         ordered = _order(scores[i], ids)
-        evidence = {target: (float(signals.semantic[i, column[target]]), float(signals.by_example[i, column[target]]),
-                             float(signals.own_clause[i, column[target]]))
+        evidence = {target: tuple(float(signal[i, column[target]]) for signal in
+                                  (signals.semantic, signals.by_example, signals.own_clause, signals.lexical))
                     for target, _ in ordered[:EVIDENCE_KEPT]}
         result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence))
     return result
