@@ -194,7 +194,8 @@ def reason(graph_path: Path, examples: int, place: str) -> None:
               default=config.DATA_DIR / "reference", show_default=True, help="Folder for central.json and central.ttl.")
 def reference(corpus_dir: Path, out_dir: Path) -> None:
     """Derive the central layer (57-NQ/TW, 03/NQ-CP, 71/NQ-CP) from the corpus into OUT."""
-    from kg.central import CorpusMissing, parse_central, write_reference
+    from kg.central import CorpusMissing, parse_central
+    from kg.graph.reference import write_reference
 
     try:
         layer = parse_central(corpus_dir)

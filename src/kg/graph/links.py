@@ -11,7 +11,6 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.central.layer import CentralLayer
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of, number
-from kg.graph.ids import jurisdiction_of
 from kg.graph.reference import INDICATOR_SCHEME, document_node, group_iri
 from kg.graph.vocab import KG
 from kg.model import Document, Link, Relation
@@ -105,7 +104,7 @@ def cited_title_links(graph: Graph, document: Document, run: URIRef) -> None:
     doc = document_iri_of(document)
     for citation in document.citations:
         parent = citation.implemented_by and cited_ref(citation.implemented_by, document)
-        if parent is None or jurisdiction_of(parent) == "vn":
+        if parent is None or parent.scope == "vn":
             continue
         source = URIRef(ids.document_iri(parent))
         target = URIRef(ids.document_iri(cited_ref(citation.target, document)))
