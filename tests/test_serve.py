@@ -312,12 +312,6 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 
 
 @pytest.fixture(scope="module")
-def built_store(built) -> ox.Store:
-    out, _ = built
-    return load_store([out / "graph.trig"])
-
-
-@pytest.fixture(scope="module")
 def built_client(built_store: ox.Store) -> TestClient:
     return TestClient(create_app(built_store))
 
