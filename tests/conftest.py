@@ -9,7 +9,7 @@ import pytest
 
 from kg import config
 from kg.pipeline import build
-from kg.query import load_store
+from kg.store.query import load_store
 
 
 _NEEDS = {"corpus": (config.CORPUS_DIR, "KG_CORPUS"), "conformance": (config.CONFORMANCE_DIR, "KG_CONFORMANCE")}

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kg"
 STAGES = {
     "model": 0, "config": 0, "files": 0, "csvinput": 0,
     "parse": 1, "formats": 2, "sources": 3, "extract": 4, "central": 5, "link": 6, "graph": 7,
-    "query": 8, "shacl_sparql": 8,
+    "shacl_sparql": 8,
     "store": 9, "validate": 9, "reason": 9, "export": 9, "publish": 9,
     "serve": 10, "pipeline": 10, "evaluation": 11,
     "cli": 12, "cli_link": 12, "cli_ocr": 12, "cli_openings": 12, "cli_reorg": 12, "cli_sources": 12,

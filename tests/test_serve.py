@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from rdflib.namespace import DCTERMS, SKOS, VOID
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from kg.query import PREFIXES, load_store
+from kg.store.query import PREFIXES, load_store
 from kg.serve import create_app
 from kg.serve.negotiation import negotiate
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.query import MAX_NESTING
+from kg.store.query import MAX_NESTING
 from kg.serve import create_app
 from kg.serve.isolation import available
 

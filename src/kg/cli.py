@@ -330,7 +330,7 @@ def links_examples(data_dir: Path, out_dir: Path) -> None:
 
 def _load_graphs(graph_paths: tuple[Path, ...]):
     """The RDF files in one store; a file that does not parse is an error naming it."""
-    from kg.query import load_store
+    from kg.store.query import load_store
 
     try:
         return load_store(graph_paths)
@@ -361,7 +361,7 @@ _GRAPH_OPTION = _graph_option()
 def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...], endpoint: str | None,
           user: str | None, password: str | None, token: str | None) -> None:
     """Run the SPARQL query in QUERY_FILE over the union of the named graphs."""
-    from kg.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
+    from kg.store.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
 
     try:
         text = query_file.read_text(encoding="utf-8")
