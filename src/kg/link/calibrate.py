@@ -7,7 +7,8 @@ rank, the probability of the candidate's 57 group, its embedding cosine, its nea
 example, its own clause, its lexical similarity apart from the other terms of the score, and its
 clause score and clause margin: the combined score it gets in the clause of the local item where
 it ranks best, each clause read as a task of its own, and its lead there when it is that clause's
-first). `kg links calibrate` fits it, with the semantic weights and the cut, on the hand labels
+first; and the log of the number of clauses of the local item, which restates more 03 tasks the
+more sentences it fuses). `kg links calibrate` fits it, with the semantic weights and the cut, on the hand labels
 and writes `data/reference/link-model.json`; `kg eval links` refits all of it leaving each
 province out (kg.evaluation.unseen). Stored numbers are rounded, and predictions use the rounded
 numbers, so a build is byte-identical wherever it runs."""
@@ -28,7 +29,7 @@ from kg.link.semantic import Embedder
 
 FILE_NAME = "link-model.json"
 FEATURES = ("score", "margin_next", "gap_first", "rank", "group_prob", "semantic", "example", "own_clause", "lexical",
-            "clause_score", "clause_margin")
+            "clause_score", "clause_margin", "log_clauses")
 CANDIDATES = 3  # the candidates a task keeps (kg.link.links.TOP_TASKS); each may be accepted
 # The precision the cut aims at on the training provinces' held-out probabilities. Aiming there
 # at the precision wanted on a new province is optimistic (95 % gave 0.939 unseen), so the aim is
@@ -63,7 +64,7 @@ def candidate_features(ranking: Ranking, rank: int) -> tuple[float, ...]:
     group_prob = dict(ranking.groups).get(ranking.target_groups.get(target), 0.0)
     semantic, example, own_clause, lexical, clause_score, clause_margin = ranking.evidence.get(target, (0.0,) * 6)
     return (score, score - following, scores[0] - score, float(rank), group_prob, semantic, example, own_clause, lexical,
-            clause_score, clause_margin)
+            clause_score, clause_margin, round(math.log(ranking.clauses), 6))
 
 
 def fit(rows: np.ndarray, truth: np.ndarray) -> tuple[tuple[float, ...], float]:

@@ -67,6 +67,7 @@ class Ranking:
     # for the first candidates: (embedding cosine, nearest example's similarity, own clause, lexical
     # similarity, clause score, clause margin), what calibration reads
     evidence: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    clauses: int = 1  # how many clauses the local text has (kg.link.text.clauses)
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -422,5 +423,6 @@ def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ra
                                   (signals.semantic, signals.by_example, signals.own_clause, signals.lexical))
                     + (clause_evidence(clause_scores, clause_rows.get(i, []), column[target]) if clause_scores is not None else (0.0, 0.0))
                     for target, _ in ordered[:EVIDENCE_KEPT]}
-        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence))
+        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence,
+                              max(1, len(clause_rows.get(i, [])))))
     return result
