@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kg.evaluation.links import Counts, Label, find_task, score_links
-from kg.link.calibrate import AIMS, CANDIDATES, LinkModel, candidate_features, choose_cut, fit
+from kg.link.calibrate import AIMS, CANDIDATES, FEATURES, LinkModel, candidate_features, choose_cut, fit
 from kg.link.examples import Example
 from kg.link.links import link_document, linkable_tasks, links_for_task, model_weights, ranker_for
 from kg.link.rank import CentralIndex, Ranking, Signals, Weights, rankings, task_signals
@@ -157,11 +157,13 @@ class Fitted:
                          self.places, w.semantic_floor, aim)
 
 
-def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> Fitted:
-    """Weights and logistic model from the training plans (never from `withheld` provinces)."""
+def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str], columns: int | None = None) -> Fitted:
+    """Weights and logistic model from the training plans (never from `withheld` provinces).
+    `columns`: fit on the first features only (a model's probability reads as many features as
+    it has coefficients), to measure the model as it was before later features."""
     weights = choose_weights(protocol, training, withheld)
     found = candidates(protocol, training, withheld, weights)
-    rows, clear = np.array(found.rows), np.array(found.clear)
+    rows, clear = np.array(found.rows)[:, :columns], np.array(found.clear)
     coef, intercept = fit(rows, clear)
     places = sorted(set(found.place))
     held: list[float] = [0.0] * len(rows)
@@ -180,14 +182,14 @@ def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[
 MIN_PRECISION = 0.95
 
 
-def choose_aim(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> float:
+def choose_aim(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str], columns: int | None = None) -> float:
     """The precision to aim the cut at, chosen like everything else: each training province in
     turn is scored by a model fitted on the others with each aim of AIMS (nested leave one
     province out); the aim with the most true links accepted at >= MIN_PRECISION pooled over
     them, the strictest when none reaches it."""
     counts = {aim: Counts() for aim in AIMS}
     for place in sorted({p.place for p in training}):
-        inner = fit_parts(protocol, [p for p in training if p.place != place], withheld | {place})
+        inner = fit_parts(protocol, [p for p in training if p.place != place], withheld | {place}, columns)
         for aim in AIMS:
             model = inner.model(aim)
             for plan in (p for p in training if p.place == place):
@@ -196,9 +198,10 @@ def choose_aim(protocol: Protocol, training: Sequence[Plan], withheld: frozenset
     return max(reached, key=lambda aim: (counts[aim].clear_found, aim)) if reached else AIMS[0]
 
 
-def fit_model(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str] = frozenset()) -> LinkModel:
+def fit_model(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str] = frozenset(),
+              columns: int | None = None) -> LinkModel:
     """Weights, logistic model, aim and cut from the training plans (never from `withheld` provinces)."""
-    return fit_parts(protocol, training, withheld).model(choose_aim(protocol, training, withheld))
+    return fit_parts(protocol, training, withheld, columns).model(choose_aim(protocol, training, withheld, columns))
 
 
 def model_links(protocol: Protocol, plan: Plan, model: LinkModel | None, withheld: frozenset[str] = frozenset()) -> list[Link]:
@@ -218,18 +221,25 @@ class Unseen:
     coverage: dict[str, tuple[int, int, int, int]]  # method -> accepted cells, right, clear cells, found
 
 
+# The acceptance model before it read the clauses of the local item (its first features): the
+# column `kg eval links` shows beside the current one.
+BEFORE_CLAUSES = FEATURES.index("clause_score")
+
+
 def evaluate_unseen(protocol: Protocol, baseline, previous_examples: Sequence[Example]) -> Unseen:
     """Each province scored by what the others taught: the baseline, the previous method (fixed
     thresholds, examples of other provinces), + semantic (weights chosen without the province,
-    fixed thresholds), and the new method (+ calibrated acceptance)."""
-    methods = ("baseline", "previous", "+semantic", "calibrated")
+    fixed thresholds), calibrated acceptance without the clause features (no-clauses), and the
+    new method (calibrated acceptance reading the clauses too)."""
+    methods = ("baseline", "previous", "+semantic", "no-clauses", "calibrated")
     counts = {m: {} for m in methods}
-    cells = {m: (set(), set()) for m in ("previous", "calibrated")}  # accepted, labelled clear
+    cells = {m: (set(), set()) for m in ("previous", "no-clauses", "calibrated")}  # accepted, labelled clear
     models, predictions = {}, []
     for place in protocol.places:
         withheld = frozenset({place})
         training = [p for p in protocol.plans if p.place != place]
         model = models[place] = fit_model(protocol, training, withheld)
+        no_clauses = fit_model(protocol, training, withheld, BEFORE_CLAUSES)
         semantic_only = replace(model, cut=2.0)  # rank by the model's weights, accept by the old rule
         for plan in (p for p in protocol.plans if p.place == place):
             source = plan.document.source.source_id
@@ -238,6 +248,7 @@ def evaluate_unseen(protocol: Protocol, baseline, previous_examples: Sequence[Ex
                 "previous": link_document(plan.document, protocol.index.layer,
                                           ranker_for(plan.document, protocol.index, previous_examples, True)),
                 "+semantic": legacy_links(protocol, plan, semantic_only),
+                "no-clauses": model_links(protocol, plan, no_clauses),
                 "calibrated": model_links(protocol, plan, model),
             }
             for method, links in by_method.items():
