@@ -27,7 +27,7 @@ def test_unseen_province_figures(unseen):
     assert rates["task@1"] >= 0.89
     assert rates["task@3"] >= 0.96
     assert rates["accepted precision"] >= 0.95
-    assert rates["accepted recall"] >= 0.53
+    assert rates["accepted recall"] >= 0.60
 
 
 def test_unseen_ocr_programme_and_semantic_gain(unseen):
@@ -56,7 +56,29 @@ def test_province_cells_right_and_more_complete(unseen):
     cells, right, labelled, found = unseen.coverage["calibrated"]
     _, _, _, found_before = unseen.coverage["previous"]
     assert right / cells >= 0.97
-    assert found / labelled >= 0.63 and found > found_before
+    assert found / labelled >= 0.69 and found > found_before
+
+
+def test_clause_features_accept_more_true_links_at_the_precision(unseen):
+    # the acceptance model that reads the clauses of the local item (each clause ranked as a task
+    # of its own, and how many there are) against the same model without those features
+    new, before = unseen.counts["calibrated"]["overall"].rates(), unseen.counts["no-clauses"]["overall"].rates()
+    assert new["accepted recall"] >= before["accepted recall"] + 0.04
+    assert new["accepted precision"] >= 0.95 and before["accepted precision"] >= 0.95
+    assert unseen.coverage["calibrated"][3] > unseen.coverage["no-clauses"][3]
+
+
+def test_clause_evidence_reads_the_clause_where_the_candidate_ranks_best():
+    from kg.link.rank import clause_evidence
+
+    scores = np.array([[0.9, 0.5, 0.1],   # clause 0: the first 03 task leads
+                       [0.3, 0.2, 0.8],   # clause 1: the third leads by 0.5
+                       [0.4, 0.4, 0.0]])  # clause 2 (another task): a tie goes to the earlier column
+    assert clause_evidence(scores, [0, 1], 2) == (0.8, pytest.approx(0.5))
+    assert clause_evidence(scores, [0, 1], 0) == (0.9, pytest.approx(0.4))
+    assert clause_evidence(scores, [0, 1], 1) == (0.5, 0.0)  # second in clause 0, third in clause 1
+    assert clause_evidence(scores, [2], 0) == (0.4, 0.0) and clause_evidence(scores, [2], 1) == (0.4, 0.0)
+    assert clause_evidence(scores, [], 0) == (0.0, 0.0)
 
 
 def test_every_fold_learns_without_its_province(unseen):
