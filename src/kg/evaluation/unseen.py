@@ -76,15 +76,16 @@ def with_floor(weights: Weights, semantic: float, example: tuple[float, float]) 
     return replace(weights, semantic=semantic, semantic_example=example[0], semantic_floor=example[1])
 
 
-def choose_weights(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> Weights:
+def choose_weights(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str],
+                   clause_winners: bool = False) -> Weights:
     """The semantic weights with the highest mean reciprocal rank of the first clear task on
     `training`. Right-first counts moved with one or two tasks and the folds chose weights from 0
     to 3; the reciprocal rank also credits a label moving from rank 5 to 2, so the choice is
     steadier (three of four folds agree) and unseen task@1 rose 0.867 -> 0.906 (docs/linking.md)."""
-    best, best_value = Weights(), -1.0
+    best, best_value = Weights(clause_winners=clause_winners), -1.0
     for semantic in SEMANTIC:
         for example in SEMANTIC_EXAMPLE:
-            weights = with_floor(Weights(), semantic, example)
+            weights = with_floor(Weights(clause_winners=clause_winners), semantic, example)
             value = sum(reciprocal_rank(ranking, label)
                         for plan in training
                         for label, ranking in labelled_rankings(plan, protocol.rankings(plan, withheld, weights)))
@@ -154,14 +155,16 @@ class Fitted:
     def model(self, aim: float) -> LinkModel:
         w = self.weights
         return LinkModel(w.semantic, w.semantic_example, self.coef, self.intercept, choose_cut(self.held, self.right, aim),
-                         self.places, w.semantic_floor, aim)
+                         self.places, w.semantic_floor, aim, w.clause_winners)
 
 
 def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str], columns: int | None = None) -> Fitted:
     """Weights and logistic model from the training plans (never from `withheld` provinces).
-    `columns`: fit on the first features only (a model's probability reads as many features as
-    it has coefficients), to measure the model as it was before later features."""
-    weights = choose_weights(protocol, training, withheld)
+    The candidates are ranked with each clause's first 03 task right after the item's first
+    (`clause_winners`), and the semantic weights are chosen on that ranking. `columns`: fit on
+    the first features only (a model's probability reads as many features as it has
+    coefficients), on the whole item's ranking: the model as it was before the clauses."""
+    weights = choose_weights(protocol, training, withheld, clause_winners=columns is None)
     found = candidates(protocol, training, withheld, weights)
     rows, clear = np.array(found.rows)[:, :columns], np.array(found.clear)
     coef, intercept = fit(rows, clear)
@@ -240,7 +243,8 @@ def evaluate_unseen(protocol: Protocol, baseline, previous_examples: Sequence[Ex
         training = [p for p in protocol.plans if p.place != place]
         model = models[place] = fit_model(protocol, training, withheld)
         no_clauses = fit_model(protocol, training, withheld, BEFORE_CLAUSES)
-        semantic_only = replace(model, cut=2.0)  # rank by the model's weights, accept by the old rule
+        # rank by the model's semantic weights (whole item's ranking), accept by the old rule
+        semantic_only = replace(model, cut=2.0, clause_winners=False)
         for plan in (p for p in protocol.plans if p.place == place):
             source = plan.document.source.source_id
             by_method = {

@@ -50,6 +50,7 @@ class LinkModel:
     trained_on: tuple[str, ...] = ()  # the provinces whose labels chose it
     semantic_floor: float = 0.0
     aim: float = 1.0  # the precision the cut aimed at on the training provinces
+    clause_winners: bool = False  # rank each clause's first 03 task right after the item's first (kg.link.rank)
 
     def probability(self, row: Sequence[float]) -> float:
         z = self.intercept + sum(c * x for c, x in zip(self.coef, row))
@@ -112,6 +113,6 @@ def load_model(folder: Path) -> LinkModel | None:
             raise ValueError(f"features {data['features']} are not {list(FEATURES)}: rerun `kg links calibrate`")
         return LinkModel(float(data["semantic"]), float(data["semantic_example"]), tuple(map(float, data["coef"])),
                          float(data["intercept"]), float(data["cut"]), tuple(data["trained_on"]), float(data["semantic_floor"]),
-                         float(data["aim"]))
+                         float(data["aim"]), bool(data.get("clause_winners", False)))
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"{path}: not a link model ({type(error).__name__}: {error})") from error

@@ -54,6 +54,9 @@ class Weights:
     semantic: float = 0.0  # weight of the embedding cosine to the 03 task (kg.link.semantic)
     semantic_example: float = 0.0  # weight of the embedding cosine to the nearest confirmed example
     semantic_floor: float = 0.0  # an example's cosine below this says nothing (e5 cosines sit at 0.7-1)
+    # move the first 03 task of each clause of the item right after the item's first candidate
+    # (what the link model ranks with: `clause_winners_next`)
+    clause_winners: bool = False
 
 
 @dataclass
@@ -402,6 +405,27 @@ def clause_evidence(scores: np.ndarray, rows: Sequence[int], j: int) -> tuple[fl
     return (best[1], best[2]) if best is not None else (0.0, 0.0)
 
 
+def clause_winners_next(ordered: list[tuple[str, float]], clause_scores: np.ndarray, rows: Sequence[int],
+                        column: dict[str, int]) -> list[tuple[str, float]]:
+    """The item's candidates with the first 03 task of each of its clauses (`rows` of the clause
+    scores) moved right after its first candidate, best clause score first: an item restating
+    three 03 tasks, one a sentence, shows all three among its first candidates, where the whole
+    item's ranking puts a near-duplicate of the first one second. The first candidate stays."""
+    if len(rows) < 2 or not ordered:
+        return ordered
+    first = ordered[0][0]
+    winners: dict[int, float] = {}
+    for row in rows:
+        j = int(np.argmax(clause_scores[row]))
+        winners[j] = max(winners.get(j, -np.inf), float(clause_scores[row, j]))
+    picked = [j for j in sorted(winners, key=lambda j: (-winners[j], j)) if j != column[first]]
+    if not picked:
+        return ordered
+    place = {j: n for n, j in enumerate(picked)}
+    moved = sorted((c for c in ordered[1:] if column[c[0]] in place), key=lambda c: place[column[c[0]]])
+    return ordered[:1] + moved + [c for c in ordered[1:] if column[c[0]] not in place]
+
+
 def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ranking]:
     ids = index.ids
     scores = combined_scores(signals, weights)
@@ -419,6 +443,8 @@ def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ra
             scores[i, ids.index(target)] = scores[i].max() + 1.0
             signal_of[target] = "explicit-reference"
         ordered = _order(scores[i], ids)
+        if weights.clause_winners and clause_scores is not None:
+            ordered = clause_winners_next(ordered, clause_scores, clause_rows.get(i, []), column)
         evidence = {target: tuple(float(signal[i, column[target]]) for signal in
                                   (signals.semantic, signals.by_example, signals.own_clause, signals.lexical))
                     + (clause_evidence(clause_scores, clause_rows.get(i, []), column[target]) if clause_scores is not None else (0.0, 0.0))
