@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -54,6 +54,9 @@ class Weights:
     semantic: float = 0.0  # weight of the embedding cosine to the 03 task (kg.link.semantic)
     semantic_example: float = 0.0  # weight of the embedding cosine to the nearest confirmed example
     semantic_floor: float = 0.0  # an example's cosine below this says nothing (e5 cosines sit at 0.7-1)
+    # move the first 03 task of each clause of the item right after the item's first candidate
+    # (what the link model ranks with: `clause_winners_next`)
+    clause_winners: bool = False
 
 
 @dataclass
@@ -65,8 +68,9 @@ class Ranking:
     signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
     target_groups: dict[str, int] = field(default_factory=dict)  # central task id -> its 57 group
     # for the first candidates: (embedding cosine, nearest example's similarity, own clause, lexical
-    # similarity), what calibration reads
-    evidence: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    # similarity, clause score, clause margin), what calibration reads
+    evidence: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    clauses: int = 1  # how many clauses the local text has (kg.link.text.clauses)
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -300,10 +304,16 @@ class Signals:
     own_clause: np.ndarray  # best, over the task's own clauses, of the 03 task's score relative to that clause's best
     group_probs: np.ndarray  # tasks x groups, with the order lift
     explicit: list[set[str]]
+    # the same signals for every clause of every task, read as a task of its own (kg.link.text.clauses),
+    # and the task each clause row belongs to: an item fusing several sentences restates several 03
+    # tasks, each the best match of one sentence (what calibration reads as the clause score)
+    clause_signals: Signals | None = None
+    clause_owner: list[int] = field(default_factory=list)
 
 
 def task_signals(tasks: list[Task], index: CentralIndex, weights: Weights = Weights(),
-                 examples: Sequence[Example] = ()) -> Signals:
+                 examples: Sequence[Example] = (), with_clauses: bool = True) -> Signals:
+    """`with_clauses`: also the signals of each task's clauses read as tasks of their own."""
     directives, layer = index.directives, index.layer
     local = [t.text for t in tasks]
     clean = not looks_ocr(local, index.known)
@@ -319,8 +329,13 @@ def task_signals(tasks: list[Task], index: CentralIndex, weights: Weights = Weig
     by_example = example_similarity(local, examples, index, weights)
     semantic, semantic_example = semantic_similarity(local, examples, index)
     explicit = [explicit_references(t.text) & set(index.ids) for t in tasks]
-    return Signals(lexical, prior, by_example, semantic, semantic_example, local_clauses(local, index, weights, clean),
-                   probs, explicit)
+    signals = Signals(lexical, prior, by_example, semantic, semantic_example, local_clauses(local, index, weights, clean),
+                      probs, explicit)
+    if with_clauses and tasks:
+        pieces = [(i, replace(task, text=piece)) for i, task in enumerate(tasks) for piece in clauses(task.text)]
+        signals.clause_signals = task_signals([p for _, p in pieces], index, weights, examples, with_clauses=False)
+        signals.clause_owner = [i for i, _ in pieces]
+    return signals
 
 
 def local_clauses(local: list[str], index: CentralIndex, weights: Weights, clean: bool) -> np.ndarray:
@@ -374,9 +389,50 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
 EVIDENCE_KEPT = 3  # candidates whose signals a ranking keeps (the links a task gets)
 
 
+def clause_evidence(scores: np.ndarray, rows: Sequence[int], j: int) -> tuple[float, float]:
+    """(clause score, clause margin) of the 03 task in column `j` for a task whose clauses are
+    `rows` of the clause scores: in the clause where it ranks best (ties: its higher score), its
+    score, and its lead over the clause's next candidate when it is that clause's first (else 0).
+    A second 03 task that is the first match of another sentence of the item scores as high as a
+    first candidate would; a near-duplicate of the first candidate does not."""
+    best: tuple[int, float, float] | None = None
+    for row in rows:
+        line, s = scores[row], scores[row, j]
+        rank = int(np.count_nonzero(line > s) + np.count_nonzero(line[:j] == s))
+        if best is None or (rank, -s) < (best[0], -best[1]):
+            margin = float(s - np.partition(line, -2)[-2]) if rank == 0 and len(line) > 1 else 0.0
+            best = (rank, float(s), margin)
+    return (best[1], best[2]) if best is not None else (0.0, 0.0)
+
+
+def clause_winners_next(ordered: list[tuple[str, float]], clause_scores: np.ndarray, rows: Sequence[int],
+                        column: dict[str, int]) -> list[tuple[str, float]]:
+    """The item's candidates with the first 03 task of each of its clauses (`rows` of the clause
+    scores) moved right after its first candidate, best clause score first: an item restating
+    three 03 tasks, one a sentence, shows all three among its first candidates, where the whole
+    item's ranking puts a near-duplicate of the first one second. The first candidate stays."""
+    if len(rows) < 2 or not ordered:
+        return ordered
+    first = ordered[0][0]
+    winners: dict[int, float] = {}
+    for row in rows:
+        j = int(np.argmax(clause_scores[row]))
+        winners[j] = max(winners.get(j, -np.inf), float(clause_scores[row, j]))
+    picked = [j for j in sorted(winners, key=lambda j: (-winners[j], j)) if j != column[first]]
+    if not picked:
+        return ordered
+    place = {j: n for n, j in enumerate(picked)}
+    moved = sorted((c for c in ordered[1:] if column[c[0]] in place), key=lambda c: place[column[c[0]]])
+    return ordered[:1] + moved + [c for c in ordered[1:] if column[c[0]] not in place]
+
+
 def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ranking]:
     ids = index.ids
     scores = combined_scores(signals, weights)
+    clause_scores = combined_scores(signals.clause_signals, weights) if signals.clause_signals is not None else None
+    clause_rows: dict[int, list[int]] = {}
+    for row, owner in enumerate(signals.clause_owner):
+        clause_rows.setdefault(owner, []).append(row)
     group_of = _groups_of(index.directives)
     numbers = [g.number for g in index.layer.groups]
     column = {target: j for j, target in enumerate(ids)}
@@ -387,8 +443,12 @@ def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ra
             scores[i, ids.index(target)] = scores[i].max() + 1.0
             signal_of[target] = "explicit-reference"
         ordered = _order(scores[i], ids)
+        if weights.clause_winners and clause_scores is not None:
+            ordered = clause_winners_next(ordered, clause_scores, clause_rows.get(i, []), column)
         evidence = {target: tuple(float(signal[i, column[target]]) for signal in
                                   (signals.semantic, signals.by_example, signals.own_clause, signals.lexical))
+                    + (clause_evidence(clause_scores, clause_rows.get(i, []), column[target]) if clause_scores is not None else (0.0, 0.0))
                     for target, _ in ordered[:EVIDENCE_KEPT]}
-        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence))
+        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence,
+                              max(1, len(clause_rows.get(i, [])))))
     return result
