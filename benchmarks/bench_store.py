@@ -4,10 +4,12 @@ Uses the synthetic graph of bench_queries.py (same shape; about 1M quads by defa
 persistent store with `kg store load` and an Oxigraph server's store with `oxigraph load` plus the
 union of the named graphs copied into its default graph (what `kg publish` and `kg store load` do:
 the library queries read the default graph as the merge of the documents), both timed. Then starts
-each server as a real process on a free loopback port, one at a time: `kg serve --graph` (in
-memory), `kg serve --store` and `oxigraph serve-read-only`. Per server it prints seconds until the
-endpoint answers and resident memory, and per library query the first run and p50 / p95 over
---runs further runs (POST, JSON results), with the ratio kg serve / Oxigraph server.
+each server as a real process on a free loopback port: `kg serve --graph` (in memory),
+`kg serve --store` and `oxigraph serve-read-only`. Per server it prints seconds until the endpoint
+answers and resident memory, and per library query the first run and p50 / p95 over --runs further
+runs (POST, JSON results, one kept-alive connection per server), with the ratio kg serve / Oxigraph
+server. The servers take turns run by run, so that load from other work on the machine falls on
+all of them alike; an "ASK {}" row gives each endpoint's fixed cost per request.
 
 Each file of queries/ runs as written (its default parameters; UNDEF = every province, document …).
 Queries that take one document, task, directive or province also run with several values of that
@@ -100,7 +102,7 @@ class Case:
 
 
 def cases(only: set[str] | None) -> list[Case]:
-    found = []
+    found = [Case("ASK {} (the endpoint's own cost)", ["ASK {}"])]
     for path in QUERIES:
         if only and path.stem not in only:
             continue
@@ -155,44 +157,67 @@ def ask(client: httpx.Client, url: str, text: str, timeout: float) -> tuple[floa
     seconds = time.perf_counter() - began
     if answer.status_code != 200:
         return seconds, None, f"HTTP {answer.status_code}"
-    return seconds, len(answer.json()["results"]["bindings"]), ""
+    try:
+        found = answer.json()
+    except ValueError:  # the Oxigraph server streams: a query stopped by its timeout leaves a cut answer
+        return seconds, None, "answer cut off"
+    return seconds, len(found["results"]["bindings"]) if "results" in found else 1, ""
 
 
-def measure(server: Server, todo: list[Case], runs: int, timeout: float) -> dict:
+def start(server: Server) -> tuple[subprocess.Popen, dict]:
+    """Start a server and wait until it answers; (process, start seconds and memory)."""
     process = subprocess.Popen(server.command, env={**os.environ, **server.env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     began = time.perf_counter()
-    client = httpx.Client()
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"{server.name} exited with {process.returncode}")
+        try:
+            httpx.post(server.url, data={"query": "ASK {}"}, timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return process, {"start_s": time.perf_counter() - began, **memory_mb(process.pid), "cases": {}}
+
+
+def measure(servers: list[Server], todo: list[Case], runs: int, timeout: float) -> dict[str, dict]:
+    """Every case on every server, the servers taking turns run by run, so that the load other
+    work puts on the machine falls on all of them alike."""
+    processes, results = {}, {}
+    clients = {s.name: httpx.Client() for s in servers}
     try:
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"{server.name} exited with {process.returncode}")
-            try:
-                httpx.post(server.url, data={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        result = {"start_s": time.perf_counter() - began, **memory_mb(process.pid), "cases": {}}
+        for server in servers:  # one at a time: each loads (or opens) the graph on its own
+            processes[server.name], results[server.name] = start(server)
         for case in todo:
-            timing = Timing()
+            timings = {s.name: Timing() for s in servers}
             for run in range(1 + max(runs, len(case.texts))):
-                seconds, rows, error = ask(client, server.url, case.texts[run % len(case.texts)], timeout)
-                if error:
-                    timing.error = f"{error} after {seconds:.1f} s"
-                    break
-                timing.rows.add(rows if len(case.texts) == 1 else run % len(case.texts) * 10**9 + rows)
-                if run == 0:
-                    timing.first = seconds
-                else:
-                    timing.runs.append(seconds)
-            result["cases"][case.name] = timing
-            print(f"  {server.name} {case.name}: " + (timing.error or f"p50 {ms(p(timing, 50))}"), file=sys.stderr)
-        result["after"] = memory_mb(process.pid)
-        return result
+                for server in servers:
+                    timing = timings[server.name]
+                    if timing.error:
+                        continue
+                    seconds, rows, error = ask(clients[server.name], server.url, case.texts[run % len(case.texts)],
+                                               timeout)
+                    if error:
+                        timing.error = f"{error} after {seconds:.1f} s"
+                        continue
+                    timing.rows.add(rows if len(case.texts) == 1 else run % len(case.texts) * 10**9 + rows)
+                    if run == 0:
+                        timing.first = seconds
+                    else:
+                        timing.runs.append(seconds)
+            for server in servers:
+                results[server.name]["cases"][case.name] = timings[server.name]
+            print(f"  {case.name}: " + ", ".join(f"{n} {t.error or ms(p(t, 50))}" for n, t in timings.items()),
+                  file=sys.stderr)
+        for server in servers:
+            results[server.name]["after"] = memory_mb(processes[server.name].pid)
+        return results
     finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=30)
+        for client in clients.values():
+            client.close()
+        for process in processes.values():
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def p(timing: Timing, q: int) -> float | None:
@@ -274,7 +299,7 @@ def main() -> None:
                                          f"127.0.0.1:{port}", "--timeout-s", str(int(args.timeout))],
                                   f"http://127.0.0.1:{port}/query"))
     todo = cases(set(args.only.split(",")) if args.only else None)
-    results = {s.name: measure(s, todo, args.runs, args.timeout + 5) for s in servers}
+    results = measure(servers, todo, args.runs, args.timeout + 5)
 
     names = [s.name for s in servers]
     print("\n| server | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
