@@ -101,9 +101,9 @@ class Case:
     texts: list[str]  # the query texts, run in turn
 
 
-def cases(only: set[str] | None) -> list[Case]:
+def cases(only: set[str] | None, folder: Path | None = None) -> list[Case]:
     found = [Case("ASK {} (the endpoint's own cost)", ["ASK {}"])]
-    for path in QUERIES:
+    for path in sorted(folder.glob("*.rq")) if folder else QUERIES:
         if only and path.stem not in only:
             continue
         text = path.read_text(encoding="utf-8")
@@ -260,6 +260,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per query (kg serve --timeout too)")
     parser.add_argument("--servers", default="kg-memory,kg-store,oxigraph")
     parser.add_argument("--only", help="comma-separated query names (file stems)")
+    parser.add_argument("--queries", type=Path, help="folder of .rq files instead of queries/ (e.g. an older "
+                                                     "version: git archive <commit> queries | tar -x -C /tmp/old)")
     args = parser.parse_args()
     data = synthetic_graph(args)
     quads = sum(1 for _ in data.open(encoding="utf-8"))
@@ -298,7 +300,7 @@ def main() -> None:
             servers.append(Server(name, [OXIGRAPH, "serve-read-only", "--location", str(oxi), "--bind",
                                          f"127.0.0.1:{port}", "--timeout-s", str(int(args.timeout))],
                                   f"http://127.0.0.1:{port}/query"))
-    todo = cases(set(args.only.split(",")) if args.only else None)
+    todo = cases(set(args.only.split(",")) if args.only else None, args.queries)
     results = measure(servers, todo, args.runs, args.timeout + 5)
 
     names = [s.name for s in servers]
