@@ -104,12 +104,13 @@ class Case:
 def cases(only: set[str] | None, folder: Path | None = None) -> list[Case]:
     found = [Case("ASK {} (the endpoint's own cost)", ["ASK {}"])]
     for path in sorted(folder.glob("*.rq")) if folder else QUERIES:
-        if only and path.stem not in only:
+        if only and path.stem.split(".")[0] not in only:
             continue
         text = path.read_text(encoding="utf-8")
         found.append(Case(path.name, [text]))
-        if path.stem in PARAMETERS:
-            what, variable, values = PARAMETERS[path.stem]
+        key = path.stem.split(".")[0]  # "trace.before.rq" takes the parameters of trace.rq
+        if key in PARAMETERS:
+            what, variable, values = PARAMETERS[key]
             found.append(Case(f"{path.name} (one {what}, {len(values)} values)",
                               [with_value(text, variable, v) for v in values]))
     return found
