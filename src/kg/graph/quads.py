@@ -1,0 +1,96 @@
+"""One document's triples as N-Quads lines, without an rdflib store.
+
+A build adds about 6,500 triples a document; rdflib's in-memory store costs tens of microseconds an
+`add` (indexes, contexts, events) and its N-Quads serialiser about as much a triple, which made
+assembling and writing most of a build (docs/performance.md). The graph stage only ever adds,
+removes and scans one document's triples, so `TripleSet` keeps them in a Python set with the
+few rdflib Graph methods the stage calls, and `nquad_lines` writes the lines exactly as rdflib's
+N-Quads serialiser does (the output files stay byte-identical).
+"""
+
+from __future__ import annotations
+
+import codecs
+import zlib
+from collections.abc import Iterable, Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+
+class TripleSet:
+    """The triples of one document's graph: what rdflib's Graph offers the graph stage (add,
+    remove, membership, pattern scans), on a plain set."""
+
+    def __init__(self) -> None:
+        self._triples: set[Triple] = set()
+
+    def add(self, triple: Triple) -> TripleSet:
+        self._triples.add(triple)
+        return self
+
+    def remove(self, triple: Triple) -> None:
+        self._triples.discard(triple)
+
+    def __contains__(self, triple: Triple) -> bool:
+        return triple in self._triples
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self._triples)
+
+    def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
+        return (s for s, p, o in self._triples if predicate in (None, p) and obj in (None, o))
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
+        return (o for s, p, o in self._triples if subject in (None, s) and predicate in (None, p))
+
+    def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
+        return ((s, o) for s, p, o in self._triples if p == predicate)
+
+
+class LineWriter:
+    """Terms to their N-Quads form as rdflib writes them (`_nq_row`); IRIs are memoised, since
+    predicates, types, places and agencies repeat on most lines."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, str] = {}
+
+    def term(self, term: Node) -> str:
+        if isinstance(term, Literal):
+            return _quoteLiteral(term)
+        if isinstance(term, URIRef):
+            text = self._iris.get(term)
+            if text is None:
+                text = self._iris[term] = term.n3()  # n3 refuses an IRI rdflib could not write
+            return text
+        return term.n3()
+
+    def lines(self, triples: Iterable[Triple], graph: URIRef) -> list[str]:
+        """Each triple as one N-Quads line in `graph`, without the line break."""
+        name, term = self.term(graph), self.term
+        return [f"{term(s)} {term(p)} {term(o)} {name} ." for s, p, o in triples]
+
+
+def pack(lines: Iterable[str]) -> bytes:
+    """Sorted distinct lines, compressed: a document's lines are held (and cached) in about a
+    tenth of their size until the files are written."""
+    return zlib.compress("\n".join(sorted(set(lines))).encode("utf-8"), 1)
+
+
+def unpack(blob: bytes, replace: tuple[str, str] | None = None, chunk: int = 8192) -> Iterator[str]:
+    """The lines of `pack`, decompressed a piece at a time (thousands are merged at once);
+    `replace` swaps a placeholder in whole lines (a placeholder is never cut in two)."""
+    inflate, decode, rest = zlib.decompressobj(), codecs.getincrementaldecoder("utf-8")(), ""
+    for start in range(0, len(blob), chunk):
+        whole, _, rest = (rest + decode.decode(inflate.decompress(blob[start:start + chunk]))).rpartition("\n")
+        if whole:
+            yield from (whole.replace(*replace) if replace else whole).split("\n")
+    rest += decode.decode(inflate.flush(), final=True)
+    if rest:
+        yield rest.replace(*replace) if replace else rest
