@@ -290,11 +290,16 @@ def one_label_per_agency(graph: Graph) -> None:
     """A body written several ways in one document ('Sở Thông tin và Truyền thông', 'So Thong tin va
     Truyen thong') keeps its best spelling as skos:prefLabel and the others as skos:altLabel."""
     labels: dict = {}
-    for s, p, o in graph:  # one pass: a scan per body would cost a pass over the graph each
-        if p == SKOS.prefLabel:
+    bodies: dict = {ORG.Organization: set(), KG.CollectiveAgent: set()}
+    wanted = {SKOS.prefLabel: labels, RDF.type: bodies}
+    for s, p, o in graph:  # one pass, one hash a triple (rdflib's term equality is slow Python)
+        found = wanted.get(p)
+        if found is labels:
             labels.setdefault(s, []).append(o)
+        elif found is bodies and o in bodies:
+            bodies[o].add(s)
     for kind in (ORG.Organization, KG.CollectiveAgent):
-        for node in sorted(graph.subjects(RDF.type, kind)):
+        for node in sorted(bodies[kind]):
             node_labels = sorted(labels.get(node, ()))
             if len(node_labels) > 1:
                 keep = preferred_name(str(label) for label in node_labels)

@@ -25,7 +25,8 @@ from kg.model import Document, Link
 
 # As long as a real run IRI (kg.pipeline.run_iri), so that swapping it keeps sorted lines sorted.
 RUN_PLACEHOLDER = URIRef(f"{ids.BASE}prov/run/{'0' * 16}")
-STEPS = (KG.implements, KG.replaces, KG.amends)
+_FACT_PREDICATES = {RDF.type: "type", KG.sourceFile: "file", ELI.is_part_of: "part",
+                    **{step: "step" for step in (KG.implements, KG.replaces, KG.amends)}}
 # rdflib terms override str.startswith (one prefix only): tested on str(term)
 _NAMED = tuple(f"{ids.BASE}{kind}/" for kind in ("org", "group", "place"))
 
@@ -93,13 +94,17 @@ def facts_of(graphs: Iterable[Iterable[Triple]]) -> DocumentFacts:
     facts, parts = DocumentFacts(), []
     for graph in graphs:
         for s, p, o in graph:
-            if p == RDF.type and o == KG.PolicyDocument:
-                facts.documents.add(s)
-            elif p == KG.sourceFile:
+            kind = _FACT_PREDICATES.get(p)  # one hash a triple: rdflib's term equality is slow Python
+            if kind is None:
+                continue
+            if kind == "type":
+                if o == KG.PolicyDocument:
+                    facts.documents.add(s)
+            elif kind == "file":
                 facts.with_text.add(s)
-            elif p in STEPS:
+            elif kind == "step":
                 facts.steps.add((s, p, o))
-            elif p == ELI.is_part_of:
+            else:
                 parts.append((s, p, o))
     facts.steps |= {t for t in parts if t[0] in facts.documents}
     return facts
