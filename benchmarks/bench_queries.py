@@ -342,7 +342,7 @@ def worker(engine: str, data: Path, limit: float, repeat: int) -> dict:
     baseline = peak_rss_mb()
     start = time.perf_counter()
     if engine == "oxigraph":
-        from kg.query import load_store, run_query
+        from kg.store.query import load_store, run_query
         store = load_store([data])
 
         def execute(text: str) -> int:

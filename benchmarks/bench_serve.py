@@ -21,7 +21,7 @@ from bench_queries import OUT, generate, tasks_for
 from fastapi.testclient import TestClient
 
 from kg.graph.ids import BASE
-from kg.query import PREFIXES, load_store
+from kg.store.query import PREFIXES, load_store
 from kg.serve import create_app
 
 TURTLE, HTML = {"Accept": "text/turtle"}, {"Accept": "text/html"}

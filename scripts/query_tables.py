@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from kg import config
 from kg.files import write_atomic
 from kg.graph.ids import BASE
-from kg.query import load_store, run_query
+from kg.store.query import load_store, run_query
 
 PAGE = config.PROJECT_ROOT / "docs" / "queries.md"
 SECTION = re.compile(r"^## (\S+\.rq) ", re.M)

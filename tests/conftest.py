@@ -6,11 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg import config
 from kg.link.semantic import default_cache
 from kg.pipeline import build
+from kg.store.query import load_store
 
 
 _NEEDS = {"corpus": (config.CORPUS_DIR, "KG_CORPUS"), "conformance": (config.CONFORMANCE_DIR, "KG_CONFORMANCE")}
@@ -48,3 +50,10 @@ def built(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("build")
     report = build(config.DATA_DIR, out, config.ONTOLOGY_DIR)
     return out, report
+
+
+@pytest.fixture(scope="module")
+def built_store(built) -> ox.Store:
+    """The built graph in an in-memory store, one per test module (a module may change it)."""
+    out, _ = built
+    return load_store([out / "graph.trig"])

@@ -115,6 +115,17 @@ def html_bytes(text: str) -> bytes:
     return (PAGE_HEAD + "\n".join(body) + PAGE_TAIL).encode("utf-8")
 
 
+def pdf_page(font: Path, size: int):
+    """An FPDF document in the Vietnamese font at `size`, on its first page: a test writes the rest."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("Body", fname=str(font))
+    pdf.set_font("Body", size=size)
+    pdf.add_page()
+    return pdf
+
+
 def pdf_bytes(text: str, font: Path) -> bytes:
     """Justified paragraphs, ruled tables (the header row repeated on each page) and page numbers
     at the top from page 2, as a word processor prints a plan."""

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.central import CorpusMissing, load_reference, parse_central, write_reference
+from kg.central import CorpusMissing, load_reference, parse_central
+from kg.graph.reference import write_reference
 from kg.central.indicators import indicator_key
 from kg.config import CORPUS_DIR, PROJECT_ROOT
 from kg.model import DeadlineKind, Precision

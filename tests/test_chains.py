@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.graph.ids import BASE, ONT
-from kg.query import load_store, run_query
+from kg.store.query import load_store, run_query
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = BASE + "eli/"

@@ -13,7 +13,7 @@ import pytest
 from browser import LAPTOP, PHONE, Watch, launch, missing, running_server
 
 from kg.graph.ids import BASE
-from kg.query import load_store, run_query
+from kg.store.query import load_store, run_query
 from kg.serve.library import load_library
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(missing() is not None, reason=str(missing()))]

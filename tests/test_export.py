@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.export import EXPORT_FORMATS, export_graph, to_networkx
-from kg.query import load_store
+from kg.store.query import load_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 B = "https://w3id.org/nq57kg/"

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from formats_fixtures import docx_bytes, html_bytes, pdf_bytes, scanned_pdf_bytes, vietnamese_font
+from formats_fixtures import docx_bytes, html_bytes, pdf_bytes, pdf_page, scanned_pdf_bytes, vietnamese_font
 
 from kg import config
 from kg.extract import extract_document
@@ -92,13 +92,9 @@ def test_a_scanned_pdf_is_refused_by_name_and_the_others_still_load(tmp_path):
 
 @needs_font
 def test_a_pdf_whose_later_pages_are_scans_is_refused_not_read_short():
-    from fpdf import FPDF
     from PIL import Image
 
-    pdf = FPDF()
-    pdf.add_font("Body", fname=str(FONT))
-    pdf.set_font("Body", size=12)
-    pdf.add_page()
+    pdf = pdf_page(FONT, 12)
     pdf.multi_cell(0, 6, "KẾ HOẠCH số 12/KH-UBND: tờ trình kèm theo bản quét của kế hoạch")
     for _ in range(3):
         pdf.add_page()
@@ -199,12 +195,7 @@ def test_merged_cells_of_a_word_table_are_read_once():
 
 @needs_font
 def test_a_ruled_pdf_table_with_a_merged_row_is_read_cell_by_cell():
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_font("Body", fname=str(FONT))
-    pdf.set_font("Body", size=11)
-    pdf.add_page()
+    pdf = pdf_page(FONT, 11)
     pdf.multi_cell(0, 6, "PHỤ LỤC", new_x="LMARGIN", new_y="NEXT")
     rows = [("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"), ("I", "Hoàn thiện thể chế"),
             ("1", "Rà soát, hệ thống hóa các văn bản quy phạm pháp luật về khoa học, công nghệ, đổi mới "

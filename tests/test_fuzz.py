@@ -16,7 +16,7 @@ from kg.extract import extract_document
 from kg.extract.citations import find_citations
 from kg.extract.deadlines import deadline_in_text, parse_deadline
 from kg.extract.targets import parse_values
-from kg.query import QueryError, check_nesting
+from kg.store.query import QueryError, check_nesting
 from kg.sources import source_from_bytes
 
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))

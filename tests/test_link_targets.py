@@ -17,7 +17,7 @@ from kg.graph.vocab import KG
 from kg.link.targets import Thresholds, TargetLinker, link_targets, repair_ocr
 from kg.model import Span, Target
 from kg.pipeline import extract_all
-from kg.query import load_store, run_query
+from kg.store.query import load_store, run_query
 from kg.reason import check_consistency, format_result, reasoning_input
 from kg.validate import load_dataset, load_shapes, validate_dataset
 

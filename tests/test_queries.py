@@ -1,5 +1,5 @@
 """The query library (queries/*.rq) on the graph built from data/: every query parses in both
-engines, runs through kg.query, and answers with facts checked here against the graph's triples
+engines, runs through kg.store.query, and answers with facts checked here against the graph's triples
 (walked in Python, not by SPARQL), the hand labels and the source texts."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rdflib.plugins.sparql import prepareQuery
 from kg.cli import main
 from kg.evaluation.links import load_labels, quote_start
 from kg.graph.ids import BASE, ONT
-from kg.query import QueryResult, load_store, run_query
+from kg.store.query import QueryResult, load_store, run_query
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -111,7 +111,7 @@ def test_query_parses_in_both_engines_and_answers(path: Path, store: ox.Store) -
     header = text.split("PREFIX", 1)[0]
     assert header.startswith("# ") and "Output:" in header and "VALUES" in text, "header: question, parameters, output"
     prepareQuery(text)  # rdflib, with only the file's own prefixes
-    list(ox.Store().query(text))  # pyoxigraph parses it, also without kg.query's prefixes
+    list(ox.Store().query(text))  # pyoxigraph parses it, also without kg.store.query's prefixes
     assert run(store, path.stem), f"{path.name} returns nothing on the seed graph"
 
 

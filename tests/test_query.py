@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.query import (
+from kg.store.query import (
     FORMATS,
     QueryError,
     QueryTimeout,

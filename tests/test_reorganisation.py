@@ -35,7 +35,7 @@ from kg.extract.agencies import normalize_agency
 from kg.graph.ids import BASE, ONT
 from kg.model import Agency
 from kg.pipeline import build
-from kg.query import QueryResult, load_store, run_query
+from kg.store.query import QueryResult, load_store, run_query
 from kg.validate import load_shapes, run_sparql, validate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]

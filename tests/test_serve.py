@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from rdflib.namespace import DCTERMS, SKOS, VOID
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from kg.query import PREFIXES, load_store
+from kg.store.query import PREFIXES, load_store
 from kg.serve import create_app
 from kg.serve.negotiation import negotiate
 
@@ -309,12 +309,6 @@ BASE = "https://w3id.org/nq57kg/"
 ELI = PREFIXES["eli"]
 PLAN = BASE + "eli/vn-can-tho/ubnd/kh/2025/37"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-@pytest.fixture(scope="module")
-def built_store(built) -> ox.Store:
-    out, _ = built
-    return load_store([out / "graph.trig"])
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,13 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.query import MAX_NESTING, load_store
+from kg.store.query import MAX_NESTING
 from kg.serve import create_app
 from kg.serve.isolation import available
 
 CROSS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CROSS_SORT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 needs_workers = pytest.mark.skipif(not available(), reason="query workers need fork and /proc (Linux)")
-
-
-@pytest.fixture(scope="module")
-def built_store(built) -> ox.Store:
-    out, _ = built
-    return load_store([out / "graph.trig"])
 
 
 @pytest.fixture(scope="module")

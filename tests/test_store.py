@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.query import load_store, run_query
+from kg.store.query import load_store, run_query
 from kg.serve import create_app
 from kg.store import StoreError, build_store, open_store, remote_query
 

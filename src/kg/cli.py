@@ -199,7 +199,8 @@ def reason(graph_path: Path, examples: int, place: str) -> None:
               default=config.DATA_DIR / "reference", show_default=True, help="Folder for central.json and central.ttl.")
 def reference(corpus_dir: Path, out_dir: Path) -> None:
     """Derive the central layer (57-NQ/TW, 03/NQ-CP, 71/NQ-CP) from the corpus into OUT."""
-    from kg.central import CorpusMissing, parse_central, write_reference
+    from kg.central import CorpusMissing, parse_central
+    from kg.graph.reference import write_reference
 
     try:
         layer = parse_central(corpus_dir)
@@ -334,7 +335,7 @@ def links_examples(data_dir: Path, out_dir: Path) -> None:
 
 def _load_graphs(graph_paths: tuple[Path, ...]):
     """The RDF files in one store; a file that does not parse is an error naming it."""
-    from kg.query import load_store
+    from kg.store.query import load_store
 
     try:
         return load_store(graph_paths)
@@ -365,7 +366,7 @@ _GRAPH_OPTION = _graph_option()
 def query(query_file: Path, fmt: str | None, max_rows: int, graph_paths: tuple[Path, ...], endpoint: str | None,
           user: str | None, password: str | None, token: str | None) -> None:
     """Run the SPARQL query in QUERY_FILE over the union of the named graphs."""
-    from kg.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
+    from kg.store.query import DEFAULT_FORMAT, QueryError, format_named, run_query, serialize
 
     try:
         text = query_file.read_text(encoding="utf-8")

@@ -63,7 +63,7 @@ def make_auth(user: str | None, password: str | None, token: str | None):
 def publish(endpoint: str, graph_paths: tuple[Path, ...], default_graph: bool, user: str | None,
             password: str | None, token: str | None) -> None:
     """PUT every named graph of the build to a SPARQL 1.1 Graph Store Protocol server."""
-    from kg.query import load_store
+    from kg.store.query import load_store
     from kg.store import PublishError
     from kg.store import publish as put_graphs
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
 from kg.graph.links import LINK_TYPE_PROPERTY
-from kg.query import PREFIXES, distinct_triples, load_store, query_union
+from kg.store.query import PREFIXES, distinct_triples, load_store, query_union
 
 KG = PREFIXES["kg"]
 ELI = PREFIXES["eli"]

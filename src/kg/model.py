@@ -77,6 +77,16 @@ class SourceText:
     reading: str = ""
 
 
+# Issuers whose documents are central whatever the text says about a place.
+CENTRAL_ISSUERS = frozenset({"tw", "cp", "ttg", "qh", "bct", "bbt", "vpcp"})
+
+
+def is_central_issuer(code: str) -> bool:
+    """Central bodies: the Party's centre, the Government, the Prime Minister, the National Assembly
+    and its committees ('qh15', 'ubtvqh15')."""
+    return code in CENTRAL_ISSUERS or code.startswith("qh")
+
+
 @dataclass(frozen=True)
 class DocumentRef:
     """The identity of a document as a citation gives it: '57-NQ/TW', '37/KH-UBND' …"""
@@ -88,6 +98,12 @@ class DocumentRef:
     date: str | None = None  # ISO yyyy-mm-dd
     symbol: str = ""  # as written, normalised spacing: '57-NQ/TW'
     jurisdiction: str = ""  # slug of the place: 'vn' for central bodies, 'vn-can-tho' …
+
+    @property
+    def scope(self) -> str:
+        """The jurisdiction the document's IRI is minted in: 'vn' for a central issuer whatever
+        place the text names, else the place, else 'vn'."""
+        return "vn" if is_central_issuer(self.issuer_code) else self.jurisdiction or "vn"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from kg import config
 from kg.graph.ids import BASE
-from kg.query import load_store, run_query
+from kg.store.query import load_store, run_query
 from kg.shacl_sparql import message, path_text, translate
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}

@@ -2,6 +2,6 @@
 
 from kg.central.layer import CentralLayer
 from kg.central.parse import CorpusMissing, parse_central
-from kg.central.store import load_reference, write_reference
+from kg.central.store import load_reference, write_layer
 
-__all__ = ["CentralLayer", "CorpusMissing", "load_reference", "parse_central", "write_reference"]
+__all__ = ["CentralLayer", "CorpusMissing", "load_reference", "parse_central", "write_layer"]

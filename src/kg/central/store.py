@@ -1,4 +1,4 @@
-"""data/reference/central.json (the derived facts) and central.ttl (their RDF), deterministic."""
+"""data/reference/central.json: the derived facts of the central layer, deterministic."""
 
 from __future__ import annotations
 
@@ -9,21 +9,18 @@ from kg.central.layer import CentralLayer, from_json, to_json
 from kg.files import write_atomic
 
 JSON_NAME = "central.json"
-TTL_NAME = "central.ttl"
 
 
 def dumps(layer: CentralLayer) -> str:
     return json.dumps(to_json(layer), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write_reference(layer: CentralLayer, out_dir: Path) -> tuple[Path, Path]:
-    """Write central.json and central.ttl into `out_dir`; the same layer gives the same bytes."""
-    from kg.graph.reference import reference_graph, serialize_sorted
-
-    json_path, ttl_path = Path(out_dir) / JSON_NAME, Path(out_dir) / TTL_NAME
-    write_atomic(json_path, dumps(layer).encode("utf-8"))
-    write_atomic(ttl_path, serialize_sorted(reference_graph(layer)).encode("utf-8"))
-    return json_path, ttl_path
+def write_layer(layer: CentralLayer, out_dir: Path) -> Path:
+    """Write central.json into `out_dir`; the same layer gives the same bytes. Its RDF
+    (central.ttl) is the graph stage's: kg.graph.reference.write_reference writes both."""
+    path = Path(out_dir) / JSON_NAME
+    write_atomic(path, dumps(layer).encode("utf-8"))
+    return path
 
 
 def load_reference(data_dir: Path) -> CentralLayer:

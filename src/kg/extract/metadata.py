@@ -18,8 +18,7 @@ from kg.extract.citations import find_citations, symbol_key
 from kg.extract.deadlines import parse_deadline
 from kg.extract.places import NATIONAL, bare_places, find_places, place_slug
 from kg.extract.portal import Report, acting_body, reported_document, signer_in, table_date, table_signer
-from kg.graph.ids import CENTRAL_ISSUERS
-from kg.model import DocumentMeta, SourceText, Span
+from kg.model import DocumentMeta, SourceText, Span, is_central_issuer
 from kg.parse.normalize import LOWER, UPPER, fold
 from kg.parse.view import DocumentView
 
@@ -131,7 +130,7 @@ def _read_jurisdiction(text: str, head: DocumentView, meta: DocumentMeta, centra
     """The country for a central issuer (the Government signs 'Hà Nội, ngày …'), else the place
     of the place-and-date line, else the place in the name of the body a page says issued the
     document, else the province named most often."""
-    if central or meta.issuer_code in CENTRAL_ISSUERS or meta.issuer_code.startswith("qh"):
+    if central or is_central_issuer(meta.issuer_code):
         meta.jurisdiction_name, meta.jurisdiction = "Việt Nam", NATIONAL
         return
     for line in head.lines:

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from kg.extract.citations import body_symbol, find_citations
-from kg.graph.ids import CENTRAL_ISSUERS
-from kg.model import DocumentRef, Span
+from kg.model import CENTRAL_ISSUERS, DocumentRef, Span
 from kg.parse.normalize import LOWER, UPPER, fold, strip_marks
 
 _NAME_WORD = f"[{UPPER}][{LOWER}]+"

@@ -18,8 +18,6 @@ from kg.parse.normalize import fold
 
 BASE = "https://w3id.org/nq57kg/"
 ONT = BASE + "ont#"
-# Issuers whose documents are central whatever the text says about a place.
-CENTRAL_ISSUERS = {"tw", "cp", "ttg", "qh", "bct", "bbt", "vpcp"}
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
 
 
@@ -29,12 +27,6 @@ def token(text: str) -> str:
     return _UNSAFE.sub("-", fold(text)).strip("-") or "x"
 
 
-def jurisdiction_of(ref: DocumentRef) -> str:
-    if ref.issuer_code in CENTRAL_ISSUERS or ref.issuer_code.startswith("qh"):
-        return "vn"
-    return ref.jurisdiction or "vn"
-
-
 def document_iri(ref: DocumentRef, provisional_key: str = "") -> str:
     """{BASE}eli/{jurisdiction}/{issuer}/{type}/{year}/{number}. Without a number (a news summary)
     the last segment is 'nn-' + a hash of `provisional_key`; without a year, 'nn'."""
@@ -42,7 +34,7 @@ def document_iri(ref: DocumentRef, provisional_key: str = "") -> str:
     number = token(ref.number) if ref.number else "nn-" + short_hash(provisional_key or ref.symbol)
     issuer = token(ref.issuer_code) if ref.issuer_code else "nn"
     kind = token(ref.kind) if ref.kind else "vb"
-    return f"{BASE}eli/{jurisdiction_of(ref)}/{issuer}/{kind}/{year}/{number}"
+    return f"{BASE}eli/{ref.scope}/{issuer}/{kind}/{year}/{number}"
 
 
 def part_segment(path: str) -> str:

@@ -11,7 +11,6 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.central.layer import CentralLayer
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of, number
-from kg.graph.ids import jurisdiction_of
 from kg.graph.quads import TripleSet
 from kg.graph.reference import INDICATOR_SCHEME, document_node, group_iri
 from kg.graph.vocab import KG
@@ -108,12 +107,12 @@ def cited_title_links(document: Document, run: URIRef) -> list[tuple[URIRef, URI
     (cited document, what it implements, the link's triples), in the order of the citations.
     Central documents' links come from their own texts (the reference layer), not from citations.
     The same implements triple may already be stated (by this document's own citations or an
-    earlier document's): the assembly keeps the first statement only (`select_cited_titles`)."""
+    earlier document's): the assembly keeps the first statement only (kg.graph.assembly.cited_title_lines)."""
     doc = document_iri_of(document)
     found = []
     for citation in document.citations:
         parent = citation.implemented_by and cited_ref(citation.implemented_by, document)
-        if parent is None or jurisdiction_of(parent) == "vn":
+        if parent is None or parent.scope == "vn":
             continue
         source = URIRef(ids.document_iri(parent))
         target = URIRef(ids.document_iri(cited_ref(citation.target, document)))

@@ -3,10 +3,14 @@ indicator concepts and the 2025 ministry changes (kg.graph.reorganisation). No b
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.central.layer import CentralDocument, CentralLayer, NationalTarget
+from kg.central.store import write_layer
+from kg.files import write_atomic
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_agency, add_deadline, add_place, add_target, vi
 from kg.graph.io import turtle_of
@@ -129,3 +133,11 @@ def reference_graph(layer: CentralLayer) -> Graph:
 def serialize_sorted(graph: Graph) -> str:
     """Turtle with subjects and predicates in order (the project's deterministic writer)."""
     return turtle_of(graph).decode("utf-8")
+
+
+def write_reference(layer: CentralLayer, out_dir: Path) -> tuple[Path, Path]:
+    """Write central.json and its RDF, central.ttl, into `out_dir`; the same layer gives the same bytes."""
+    ttl_path = Path(out_dir) / "central.ttl"
+    json_path = write_layer(layer, out_dir)
+    write_atomic(ttl_path, serialize_sorted(reference_graph(layer)).encode("utf-8"))
+    return json_path, ttl_path

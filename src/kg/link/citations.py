@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.graph.ids import jurisdiction_of
 from kg.model import Citation, Document, DocumentRef
 
 Key = tuple[str, str, str, str]
@@ -17,7 +16,7 @@ Key = tuple[str, str, str, str]
 
 def _key(ref: DocumentRef, citing_jurisdiction: str) -> Key:
     scoped = replace(ref, jurisdiction=ref.jurisdiction or citing_jurisdiction)
-    return ref.kind, ref.number.lstrip("0"), ref.issuer_code, jurisdiction_of(scoped)
+    return ref.kind, ref.number.lstrip("0"), ref.issuer_code, scoped.scope
 
 
 def known_dates(documents: list[Document], central_refs: Iterable[DocumentRef]) -> dict[Key, set[tuple[int, str | None]]]:

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
@@ -77,22 +77,43 @@ def syllables(text: str) -> Iterable[list[str]]:
             yield words
 
 
-class SyllableModel:
-    """Syllable unigram and bigram counts of clean texts, indexed by folded form for candidates."""
+@dataclass
+class SyllableCounts:
+    """What a model learns from texts, as counts: sums and differences of counts are the counts of
+    the texts put together or taken out, so one corpus is counted once however many models use it."""
 
-    def __init__(self, texts: Iterable[str], costs: Costs = Costs(), discount: float = 0.75):
-        self.costs = costs
-        self.unigrams: Counter[str] = Counter()
-        self.bigrams: Counter[tuple[str, str]] = Counter()
-        self.inside: Counter[str] = Counter()  # seen after the first word of a run
-        self.titled: Counter[str] = Counter()  # …and with a capital there: a name, a title
+    unigrams: Counter[str] = field(default_factory=Counter)
+    bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
+    inside: Counter[str] = field(default_factory=Counter)  # seen after the first word of a run
+    titled: Counter[str] = field(default_factory=Counter)  # …and with a capital there: a name, a title
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> SyllableCounts:
+        counts = cls()
         for text in texts:
             for run in syllables(text):
                 seq = ["<s>", *(_class(w.lower()) for w in run)]
-                self.unigrams.update(seq[1:])
-                self.bigrams.update(zip(seq, seq[1:]))
-                self.inside.update(seq[2:])
-                self.titled.update(w.lower() for w in run[1:] if w[:1].isupper())
+                counts.unigrams.update(seq[1:])
+                counts.bigrams.update(zip(seq, seq[1:]))
+                counts.inside.update(seq[2:])
+                counts.titled.update(w.lower() for w in run[1:] if w[:1].isupper())
+        return counts
+
+    def __add__(self, other: SyllableCounts) -> SyllableCounts:
+        return SyllableCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def __sub__(self, other: SyllableCounts) -> SyllableCounts:
+        return SyllableCounts(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+
+class SyllableModel:
+    """Syllable unigram and bigram counts of clean texts, indexed by folded form for candidates."""
+
+    def __init__(self, texts: Iterable[str] | SyllableCounts, costs: Costs = Costs(), discount: float = 0.75):
+        counts = texts if isinstance(texts, SyllableCounts) else SyllableCounts.of(texts)
+        self.costs = costs
+        self.unigrams, self.bigrams = counts.unigrams, counts.bigrams
+        self.inside, self.titled = counts.inside, counts.titled
         self.discount = discount
         self.total = sum(self.unigrams.values())
         self.context = Counter()  # how often a word precedes another, and after how many kinds
@@ -108,6 +129,7 @@ class SyllableModel:
             for pattern in _wildcards(key, 2):
                 self.patterns[pattern].append(key)
         self.seen: dict[str, list[tuple[str, float]]] = {}  # candidates of the words met
+        self.costs_met: dict[tuple[str, str], float] = {}  # Viterbi asks the same pairs again and again
 
     def unigram_cost(self, word: str) -> float:
         word = _class(word)
@@ -119,6 +141,11 @@ class SyllableModel:
 
     def cost(self, left: str, word: str) -> float:
         """-log P(word | left), absolute discounting interpolated with the unigram."""
+        if (left, word) not in self.costs_met:
+            self.costs_met[left, word] = self._cost(left, word)
+        return self.costs_met[left, word]
+
+    def _cost(self, left: str, word: str) -> float:
         left, word = _class(left), _class(word)
         seen = self.context[left]
         unigram = math.exp(-self.unigram_cost(word))
@@ -294,18 +321,38 @@ def repair_sources(sources: Sequence[SourceText], reference: Sequence[str]) -> l
     and of the text's own clean lines ('Sở Thông tin' written out teaches 'So Thong tin')."""
     judge = SyllableModel(reference)
     clean = [s for s in sources if not judge.is_damaged(s.text)]
+    learnt = _counts_by_place(reference, clean)
     out = []
     for source in sources:
         if any(source is c for c in clean):
             out.append(source)
             continue
-        own = source.hint_jurisdiction
-        others = [c.text for c in clean if not own or c.hint_jurisdiction != own]
         own_clean = [line for line in source.text.split("\n")
                      if fold(line) != line.lower() and judge.damage(line).score <= DAMAGE_THRESHOLD]
-        model = SyllableModel([*reference, *others, *own_clean])
+        model = SyllableModel(learnt.without(source.hint_jurisdiction) + SyllableCounts.of(own_clean))
         out.append(replace(source, reading=restore(source.text, model)))
     return out
+
+
+@dataclass
+class _PlacedCounts:
+    everything: SyllableCounts  # the reference and every clean source
+    by_place: dict[str, SyllableCounts]  # the clean sources of each place
+
+    def without(self, place: str) -> SyllableCounts:
+        return self.everything - self.by_place[place] if place in self.by_place else self.everything
+
+
+def _counts_by_place(reference: Sequence[str], clean: Sequence[SourceText]) -> _PlacedCounts:
+    """Counted once per build: a model per damaged text is then a subtraction, not a recount of
+    every other text (which made repair quadratic in the number of documents)."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for source in clean:
+        texts[source.hint_jurisdiction].append(source.text)
+    by_place = {place: SyllableCounts.of(group) for place, group in sorted(texts.items())}
+    everything = sum(by_place.values(), SyllableCounts.of(reference))
+    by_place.pop("", None)  # a text of no known place is never its own place
+    return _PlacedCounts(everything, by_place)
 
 
 def quote_original(value, original: str, reading: str):

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.query import PREFIXES, QueryTimeout, distinct_triples, formats_for, load_store, union_default_graph
+from kg.store.query import PREFIXES, QueryTimeout, distinct_triples, formats_for, load_store, union_default_graph
 from kg.serve import isolation
 from kg.serve.description import default_graph_size, graph_sizes
 from kg.serve.negotiation import choose, content_type, prefers_html, rdf_response

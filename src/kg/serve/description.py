@@ -6,7 +6,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from kg.query import FORMATS
+from kg.store.query import FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -15,7 +15,7 @@ from html import escape
 import pyoxigraph as ox
 
 from kg.graph.ids import BASE
-from kg.query import PREFIXES, query_union
+from kg.store.query import PREFIXES, query_union
 
 ONT = PREFIXES["kg"]
 ROLES = (("leadAgency", "Lead"), ("cooperatingAgency", "Cooperating"), ("standingAgency", "Standing"),

@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from kg.query import QueryError, QueryResult, format_named, run_query, serialize
+from kg.store.query import QueryError, QueryResult, format_named, run_query, serialize
 from kg.serve.library import LibraryQuery, ParameterError, load_library
 from kg.serve.negotiation import prefers_html
 from kg.serve.ontology_doc import ontology_html

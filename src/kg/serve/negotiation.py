@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from starlette.responses import Response
 
-from kg.query import DEFAULT_FORMAT, Format, QueryForm, format_named, formats_for
+from kg.store.query import DEFAULT_FORMAT, Format, QueryForm, format_named, formats_for
 from kg.serve.protocol import ServiceError
 
 HTML = "text/html"

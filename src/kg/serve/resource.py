@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kg.export import curie
 from kg.graph.ids import BASE
-from kg.query import PREFIXES, distinct_triples
+from kg.store.query import PREFIXES, distinct_triples
 
 LABELS = tuple(ox.NamedNode(PREFIXES[p] + name) for p, name in
                (("skos", "prefLabel"), ("rdfs", "label"), ("dcterms", "title")))

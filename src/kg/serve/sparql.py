@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from kg.query import QueryError, run_query, serialize
+from kg.store.query import QueryError, run_query, serialize
 from kg.serve.description import SD_PREFIXES, html_page, service_description
 from kg.serve.negotiation import choose, content_type, prefers_html, rdf_response
 from kg.serve.protocol import ServiceError, read_request

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from kg.export import curie
 from kg.graph.ids import BASE
-from kg.query import PREFIXES
+from kg.store.query import PREFIXES
 from kg.serve.description import RDF_TYPE, VOID, XSD_INTEGER
 
 DCTERMS = PREFIXES["dcterms"]

@@ -1,8 +1,10 @@
-"""The graph in a triple store: an on-disk pyoxigraph store built from the build's quads, opened
-read-only by `kg serve --store`, and the bridge to other SPARQL servers (publishing the named graphs
-over the Graph Store Protocol, running library queries against a remote endpoint).
+"""The graph in a triple store: loading built RDF and running queries with limits (`query`), an
+on-disk pyoxigraph store built from the build's quads, opened read-only by `kg serve --store`, and
+the bridge to other SPARQL servers (publishing the named graphs over the Graph Store Protocol,
+running library queries against a remote endpoint).
 
-Below serve in the flow: it reads built RDF files and never imports serve or the build stages.
+Serve, validate, export and the query commands use it; it reads built RDF files and never imports
+serve or the build stages.
 """
 
 from kg.store.persistent import StoreError, build_store, open_store

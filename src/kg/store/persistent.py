@@ -2,7 +2,7 @@
 
 Written into a sibling temporary folder and renamed over the target, so a reader never sees half a
 store and a failed load leaves the previous store in place. The union of the named graphs is
-materialised into the default graph at load time (as kg.query.load_store does in memory), so
+materialised into the default graph at load time (as kg.store.query.load_store does in memory), so
 opening the store read-only costs no scan and no copy: `kg serve --store` starts in seconds.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.query import LOADABLE, union_default_graph
+from kg.store.query import LOADABLE, union_default_graph
 
 
 class StoreError(ValueError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import httpx
 import pyoxigraph as ox
 
-from kg.query import distinct_triples
+from kg.store.query import distinct_triples
 
 N_TRIPLES = "application/n-triples"
 

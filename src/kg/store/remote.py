@@ -1,7 +1,7 @@
 """Running a query against any SPARQL 1.1 endpoint, answered in the local engine's result type.
 
 The endpoint's answer (SPARQL JSON results, or N-Triples for CONSTRUCT/DESCRIBE) is parsed back
-into a kg.query.QueryResult, so `kg query --endpoint` writes every format `kg query` writes and a
+into a kg.store.query.QueryResult, so `kg query --endpoint` writes every format `kg query` writes and a
 test can compare a server's rows with the local engine's.
 """
 
@@ -12,7 +12,7 @@ import re
 import httpx
 import pyoxigraph as ox
 
-from kg.query import PREFIXES, QueryResult, _take
+from kg.store.query import PREFIXES, QueryResult, _take
 from kg.store.publish import Auth
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
