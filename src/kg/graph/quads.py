@@ -56,19 +56,26 @@ class TripleSet:
 
 class LineWriter:
     """Terms to their N-Quads form as rdflib writes them (`_nq_row`); IRIs are memoised, since
-    predicates, types, places and agencies repeat on most lines."""
+    predicates, types, places and agencies repeat on most lines (keyed by their plain string:
+    rdflib's term hashing is Python code). The memo is emptied when it grows past `limit`
+    (most of a document's IRIs are its own and never come back)."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 200_000) -> None:
         self._iris: dict[str, str] = {}
+        self._limit = limit
 
     def term(self, term: Node) -> str:
-        if isinstance(term, Literal):
-            return _quoteLiteral(term)
-        if isinstance(term, URIRef):
-            text = self._iris.get(term)
+        kind = type(term)
+        if kind is URIRef:
+            key = str.__str__(term)
+            text = self._iris.get(key)
             if text is None:
-                text = self._iris[term] = term.n3()  # n3 refuses an IRI rdflib could not write
+                if len(self._iris) >= self._limit:
+                    self._iris.clear()
+                text = self._iris[key] = term.n3()  # n3 refuses an IRI rdflib could not write
             return text
+        if kind is Literal:
+            return _quoteLiteral(term)
         return term.n3()
 
     def lines(self, triples: Iterable[Triple], graph: URIRef) -> list[str]:
