@@ -72,6 +72,8 @@ def distinct(lines: Iterable[str]) -> Iterator[str]:
 def assemble(fragments: list[Fragment], graphs: dict[URIRef, Graph], run: URIRef, software: URIRef,
              writer: LineWriter) -> Assembly:
     """`graphs`: the cross-document graphs made whole (reference, reorganisation, ontology)."""
+    # a document's graph states the last day of the bodies and places it names, so that a shape
+    # checking one document graph at a time sees a name used after it (shapes/reorganisation.shapes.ttl)
     ended = ended_bodies(*(graphs[URIRef(ids.graph_iri(kind))] for kind in ("reference", "reorganisation")))
     marks = {f.graph: sorted(writer.lines([(n, KG.validUntil, ended[n]) for n in f.named if n in ended], f.graph))
              for f in fragments}

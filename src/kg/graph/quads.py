@@ -22,8 +22,8 @@ Triple = tuple[Node, Node, Node]
 
 
 class TripleSet:
-    """The triples of one document's graph: what rdflib's Graph offers the graph stage (add,
-    remove, membership, pattern scans), on a plain set."""
+    """The triples of one document's graph: what of rdflib's Graph the graph stage uses (add,
+    remove, membership, iteration, every object), on a plain set."""
 
     def __init__(self) -> None:
         self._triples: set[Triple] = set()
@@ -44,14 +44,8 @@ class TripleSet:
     def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)
 
-    def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
-        return (s for s, p, o in self._triples if predicate in (None, p) and obj in (None, o))
-
-    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        return (o for s, p, o in self._triples if subject in (None, s) and predicate in (None, p))
-
-    def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
-        return ((s, o) for s, p, o in self._triples if p == predicate)
+    def objects(self) -> Iterator[Node]:
+        return (o for _, _, o in self._triples)
 
 
 class LineWriter:
