@@ -84,9 +84,10 @@ def pack(lines: Iterable[str]) -> bytes:
     return zlib.compress("\n".join(sorted(set(lines))).encode("utf-8"), 1)
 
 
-def unpack(blob: bytes, replace: tuple[str, str] | None = None, chunk: int = 8192) -> Iterator[str]:
-    """The lines of `pack`, decompressed a piece at a time (thousands are merged at once);
-    `replace` swaps a placeholder in whole lines (a placeholder is never cut in two)."""
+def unpack(blob: bytes, replace: tuple[str, str] | None = None, chunk: int = 2048) -> Iterator[str]:
+    """The lines of `pack`, decompressed a piece at a time: three streams a document are merged
+    at once, so each holds only its decompressor and a few kilobytes of text. `replace` swaps a
+    placeholder in whole lines (a placeholder is never cut in two)."""
     inflate, decode, rest = zlib.decompressobj(), codecs.getincrementaldecoder("utf-8")(), ""
     for start in range(0, len(blob), chunk):
         whole, _, rest = (rest + decode.decode(inflate.decompress(blob[start:start + chunk]))).rpartition("\n")
