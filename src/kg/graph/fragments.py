@@ -27,7 +27,9 @@ from kg.model import Document, Link
 RUN_PLACEHOLDER = URIRef(f"{ids.BASE}prov/run/{'0' * 16}")
 _FACT_PREDICATES = {RDF.type: "type", KG.sourceFile: "file", ELI.is_part_of: "part",
                     **{step: "step" for step in (KG.implements, KG.replaces, KG.amends)}}
-# rdflib terms override str.startswith (one prefix only): tested on str(term)
+# What may end in the reorganisation: bodies (org/, group/) and places (place/), as
+# kg.graph.reorganisation and the reference layer state them. rdflib terms override
+# str.startswith (one prefix only), so it is tested on str(term).
 _NAMED = tuple(f"{ids.BASE}{kind}/" for kind in ("org", "group", "place"))
 
 
@@ -43,7 +45,7 @@ class DocumentFacts:
 @dataclass
 class CitedTitle:
     """A link to what a cited document implements, as its cited title says: left out when an
-    earlier document of the build already stated the same implements triple (kg.graph.links)."""
+    earlier document of the build already stated the same implements triple (kg.graph.assembly)."""
 
     source: URIRef
     target: URIRef
