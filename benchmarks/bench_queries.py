@@ -29,7 +29,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from rdflib import Graph
+
+from kg.central.provinces import load_provinces
+from kg.central.succession import ministry_events
+from kg.extract.agencies import normalize_agency
+from kg.extract.places import place_name
 from kg.graph import ids
+from kg.graph.reorganisation import add_change, reorganisation_graph
+from kg.model import Agency
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -52,15 +60,24 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
 
 # Real province slugs first, so that the queries' default parameters (Đắk Lắk, Quảng Nam, Cần Thơ)
-# find data; numbered ones beyond.
+# find data; then the other units of 2024 (data/reference/provinces.json, 63), numbered ones beyond.
+# Plans were issued before the provinces merged (1 July 2025): Quảng Nam's counts under Đà Nẵng today.
 PROVINCES = ["can-tho", "da-nang", "dak-lak", "quang-nam", "ha-noi", "ho-chi-minh", "hai-phong", "hue",
              "quang-ninh", "nghe-an", "thanh-hoa", "khanh-hoa", "lam-dong", "gia-lai", "dong-nai", "an-giang"]
-MINISTRIES = ["bo-khoa-hoc-va-cong-nghe", "bo-thong-tin-va-truyen-thong", "bo-ke-hoach-va-dau-tu", "bo-tai-chinh",
-              "bo-noi-vu", "bo-cong-an", "bo-giao-duc-va-dao-tao", "bo-tu-phap", "bo-cong-thuong", "bo-y-te"]
-MERGERS = [("bo-thong-tin-va-truyen-thong", "bo-khoa-hoc-va-cong-nghe"), ("bo-ke-hoach-va-dau-tu", "bo-tai-chinh")]
-LOCAL_AGENCIES = ["so-khoa-hoc-va-cong-nghe", "so-tai-chinh", "so-noi-vu", "so-giao-duc-va-dao-tao", "so-y-te",
-                  "so-cong-thuong", "so-tu-phap", "so-xay-dung", "cong-an-tinh", "so-van-hoa-the-thao-va-du-lich",
-                  "so-nong-nghiep-va-moi-truong", "ban-quan-ly-khu-kinh-te", "uy-ban-nhan-dan-cap-xa", "so-ban-nganh"]
+PROVINCE_MAP = load_provinces(ROOT / "data" / "reference")
+if PROVINCE_MAP:
+    PROVINCES += [u.slug.removeprefix("vn-") for u in PROVINCE_MAP.units_2024 if u.slug.removeprefix("vn-") not in PROVINCES]
+# Ministries and departments as the documents name them; some ended in the 2025 reorganisation
+# (kg.central.reorganisation: the ministry changes, the department mergers, the end of the district
+# level), so that responsible-now.rq and bodies-gone.rq follow real chains. pl2/97 (n % 10 = 7) is led
+# by the Bộ Thông tin và Truyền thông, as in the real 03/NQ-CP.
+MINISTRIES = ["Bộ Khoa học và Công nghệ", "Bộ Kế hoạch và Đầu tư", "Bộ Tài chính", "Bộ Nội vụ", "Bộ Công an",
+              "Bộ Giáo dục và Đào tạo", "Bộ Tư pháp", "Bộ Thông tin và Truyền thông", "Bộ Công Thương",
+              "Bộ Lao động - Thương binh và Xã hội"]
+LOCAL_AGENCIES = ["Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư", "Sở Tài chính",
+                  "Sở Nội vụ", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Công Thương", "Sở Tư pháp", "Sở Xây dựng",
+                  "Sở Giao thông vận tải", "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch",
+                  "Sở Tài nguyên và Môi trường", "Ủy ban nhân dân cấp huyện", "Các sở, ban, ngành"]
 INDICATORS = ["digital-economy-share", "rd-spending-share", "high-tech-export-share", "tfp-contribution",
               "online-public-services", "researchers-per-10000", "innovation-index-rank", "broadband-coverage"]
 WORDS = ("xây dựng triển khai hoàn thiện cơ chế chính sách khoa học công nghệ đổi mới sáng tạo chuyển đổi số "
@@ -97,6 +114,17 @@ class Quads:
     def add(self, s: str, p: str, o: str) -> None:
         self.out.write(f"{iri(s)} {iri(p)} {o} {iri(self.graph)} .\n")
         self.count += 1
+
+
+def agency_iri(name: str, jurisdiction: str) -> str:
+    return ids.agency_iri(normalize_agency(name, jurisdiction))
+
+
+def write_graph(q: Quads, graph: Graph) -> None:
+    """An rdflib graph (written by the build's own code) into q's current named graph."""
+    for s, p, o in graph:
+        q.out.write(f"{s.n3()} {p.n3()} {o.n3()} {iri(q.graph)} .\n")
+        q.count += 1
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -166,16 +194,25 @@ def reference(q: Quads, rng: random.Random) -> tuple[list[str], list[str]]:
     q.add(RES_03, KG + "hasBasis", iri(RES_57))
     q.add(RES_71, KG + "replaces", iri(PROGRAMME))
     q.add(RES_71, KG + "amends", iri(PROGRAMME))
+    q.add(ids.place_iri("vn"), RDF_TYPE, iri(KG + "Place"))
+    q.add(ids.place_iri("vn"), SKOS + "prefLabel", lit("Việt Nam"))
     for ministry in MINISTRIES:
-        q.add(f"{B}org/vn/{ministry}", RDF_TYPE, iri(ORG + "Organization"))
-        q.add(f"{B}org/vn/{ministry}", SKOS + "prefLabel", lit(ministry.replace("-", " ").title()))
-    for n, (old, new) in enumerate(MERGERS, start=1):
-        event = f"{B}event/merger-{n}"
-        q.add(event, RDF_TYPE, iri(ORG + "ChangeEvent"))
-        q.add(event, ORG + "originalOrganization", iri(f"{B}org/vn/{old}"))
-        q.add(event, ORG + "resultingOrganization", iri(f"{B}org/vn/{new}"))
-        q.add(event, DCT + "date", typed("2025-03-01", "date"))
-        q.add(event, RDFS_COMMENT, lit("Nghị quyết 176/2025/QH15"))
+        q.add(agency_iri(ministry, "vn"), RDF_TYPE, iri(ORG + "Organization"))
+        q.add(agency_iri(ministry, "vn"), SKOS + "prefLabel", lit(ministry))
+        q.add(agency_iri(ministry, "vn"), ELI + "jurisdiction", iri(ids.place_iri("vn")))
+    # the ministry changes of 2025 as the central layer states them (mergers, a renaming, splits)
+    changes = Graph()
+    for change in ministry_events():
+        add_change(changes, change)
+    write_graph(q, changes)
+    indicators = B + "concept/indicator"
+    for indicator in INDICATORS:
+        concept = ids.concept_iri("indicator", indicator)
+        q.add(concept, RDF_TYPE, iri(KG + "Indicator"))
+        q.add(concept, SKOS + "inScheme", iri(indicators))
+        q.add(concept, SKOS + "notation", lit(indicator, ""))
+        q.add(concept, SKOS + "prefLabel", lit(sentence(rng, 5)))
+        q.add(concept, SKOS + "prefLabel", lit(indicator.replace("-", " "), "en"))
     tasks = []
     for section in range(1, 8):
         q.add(f"{PROGRAMME}/ii/{section}", ELI + "is_part_of", iri(PROGRAMME))
@@ -188,8 +225,8 @@ def reference(q: Quads, rng: random.Random) -> tuple[list[str], list[str]]:
         q.add(task, KG + "localId", lit(f"PL2.{n}", ""))
         q.add(task, KG + "text", lit(sentence(rng, 30)))
         q.add(task, KG + "taskGroup", iri(f"{scheme}/{group}"))
-        q.add(task, KG + "leadAgency", iri(f"{B}org/vn/{MINISTRIES[n % len(MINISTRIES)]}"))
-        q.add(task, KG + "cooperatingAgency", iri(f"{B}org/vn/{MINISTRIES[(n * 3) % len(MINISTRIES)]}"))
+        q.add(task, KG + "leadAgency", iri(agency_iri(MINISTRIES[n % len(MINISTRIES)], "vn")))
+        q.add(task, KG + "cooperatingAgency", iri(agency_iri(MINISTRIES[(n * 3) % len(MINISTRIES)], "vn")))
         deadline(q, rng, task)
     national = []
     q.add(f"{PROGRAMME}/pl1", ELI + "is_part_of", iri(PROGRAMME))
@@ -227,9 +264,13 @@ def link(q: Quads, accepted: Quads, source: str, link_type: str, target_iri: str
 
 
 def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Random, slug: str, documents: int,
-                       tasks_per_doc: int, tasks03: list[str], national: list[str]) -> Iterator[str]:
-    """One province's loaded documents; yields the IRIs of the documents they cite (not loaded)."""
+                       tasks_per_doc: int, tasks03: list[str], national: list[str],
+                       named: set[Agency]) -> Iterator[str]:
+    """One province's loaded documents; yields the IRIs of the documents they cite (not loaded) and
+    adds the agencies they name to `named` (their changes go into the reorganisation graph)."""
     place = ids.place_iri(f"vn-{slug}")
+    agencies = [normalize_agency(name, f"vn-{slug}") for name in LOCAL_AGENCIES]
+    committee = normalize_agency("Ủy ban nhân dân", f"vn-{slug}")
     party_programme = f"{B}eli/vn-{slug}/tu/ctr/2025/{rng.randint(40, 90)}"
     yield party_programme
     for d in range(1, documents + 1):
@@ -243,20 +284,27 @@ def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Rand
         q.add(doc, RDFS_LABEL, lit(f"Kế hoạch {number}/KH-UBND"))
         q.add(doc, ELI + "date_document", typed(f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "date"))
         q.add(doc, ELI + "type_document", iri(ids.concept_iri("doc-type", "kh")))
-        q.add(doc, ELI + "passed_by", iri(f"{B}org/vn-{slug}/uy-ban-nhan-dan-tinh"))
+        q.add(doc, ELI + "passed_by", iri(ids.agency_iri(committee)))
         q.add(doc, KG + "signedBy", lit("Nguyễn Văn A"))
         q.add(doc, KG + "implements", iri(party_programme))
         q.add(party_programme, RDF_TYPE, iri(KG + "PolicyDocument"))
         q.add(party_programme, ELI + "id_local", lit("CTr/TU", ""))
         q.add(doc, KG + "implements", iri(RES_71 if d % 2 else RES_57))
-        q.add(f"{B}org/vn-{slug}/uy-ban-nhan-dan-tinh", SKOS + "prefLabel", lit(f"Ủy ban nhân dân tỉnh {slug}"))
-        for agency in LOCAL_AGENCIES:
-            q.add(f"{B}org/vn-{slug}/{agency}", RDF_TYPE, iri(ORG + "Organization"))
-            q.add(f"{B}org/vn-{slug}/{agency}", ELI + "jurisdiction", iri(place))
-            q.add(f"{B}org/vn-{slug}/{agency}", SKOS + "prefLabel", lit(agency.replace("-", " ").title()))
+        q.add(place, RDF_TYPE, iri(KG + "Place"))
+        if place_name(f"vn-{slug}"):
+            q.add(place, SKOS + "prefLabel", lit(place_name(f"vn-{slug}")))
+        named.update((committee, *agencies))
+        for agency in (committee, *agencies):
+            node = ids.agency_iri(agency)
+            q.add(node, RDF_TYPE, iri(KG + "CollectiveAgent" if agency.collective else ORG + "Organization"))
+            q.add(node, ELI + "jurisdiction", iri(place))
+            q.add(node, SKOS + "prefLabel", lit(agency.name))
         sections = max(1, tasks_per_doc // 8)
+        position = 0
         for s in range(1, sections + 1):
             section = f"{doc}/ii/{s}"
+            position += 100
+            q.add(section, KG + "position", typed(position, "integer"))
             q.add(section, RDF_TYPE, iri(KG + "DocumentPart"))
             q.add(section, ELI + "is_part_of", iri(doc))
             q.add(section, KG + "localId", lit(f"II.{s}", ""))
@@ -264,6 +312,8 @@ def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Rand
         for t in range(1, tasks_per_doc + 1):
             s = 1 + (t - 1) % sections
             task = f"{doc}/ii/{s}/{t}"
+            position += 300
+            q.add(task, KG + "position", typed(position, "integer"))
             q.add(task, RDF_TYPE, iri(KG + "DocumentPart"))
             q.add(task, RDF_TYPE, iri(KG + "Task"))
             q.add(task, ELI + "is_part_of", iri(f"{doc}/ii/{s}"))
@@ -272,9 +322,9 @@ def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Rand
             q.add(task, KG + "text", lit(text))
             q.add(task, RDFS_LABEL, lit(text[:80]))
             q.add(task, KG + "section", lit("tasks", ""))
-            q.add(task, KG + "leadAgency", iri(f"{B}org/vn-{slug}/{rng.choice(LOCAL_AGENCIES)}"))
-            for agency in rng.sample(LOCAL_AGENCIES, 2):
-                q.add(task, KG + "cooperatingAgency", iri(f"{B}org/vn-{slug}/{agency}"))
+            q.add(task, KG + "leadAgency", iri(ids.agency_iri(rng.choice(agencies))))
+            for agency in rng.sample(agencies, 2):
+                q.add(task, KG + "cooperatingAgency", iri(ids.agency_iri(agency)))
             deadline(q, rng, task)
             # three ranked 03 candidates (the first accepted when confident) and a 57 group
             for rank, central in enumerate(rng.sample(tasks03, 3), start=1):
@@ -286,16 +336,53 @@ def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Rand
             link(links, accepted, task, "serves-group", group, 1.0, "accepted", doc, 1)
         for n in range(1, max(2, tasks_per_doc // 10) + 1):
             node = f"{doc}/pl1/{n}/target"
+            position += 200
             q.add(f"{doc}/pl1/{n}", ELI + "is_part_of", iri(doc))
+            q.add(f"{doc}/pl1/{n}", KG + "position", typed(position, "integer"))
             indicator = rng.choice(INDICATORS)
             target(q, rng, node, f"{doc}/pl1/{n}", place, indicator)
             link(links, accepted, node, "echoes", national[INDICATORS.index(indicator)], 0.9, "accepted", doc, 1)
 
 
+def chains(steps: dict[str, set[str]], implements: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(document, what it implements directly or through a chain): kg.graph.chains' rule."""
+    pairs = set()
+    for start in steps:
+        reached, todo = {start}, [start]
+        while todo:
+            for nxt in steps.get(todo.pop(), ()):
+                if nxt not in reached:
+                    reached.add(nxt)
+                    todo.append(nxt)
+        pairs |= {(start, t) for node in reached for t in implements.get(node, ()) if t != start}
+    return sorted(pairs)
+
+
 def tasks_for(triples: int, provinces: int, documents: int) -> int:
     """Tasks per document that land the graph near `triples`."""
-    per_task = 95  # measured: task, deadline, four reified links with evidence, accepted triples
-    return max(5, (triples - 5_000) // (provinces * documents * per_task))
+    per_task = 95  # measured: task, deadline, four reified links with evidence, accepted triples, targets
+    fixed = 20_000  # reference layer, reorganisation graph, documents' headers and agencies
+    return max(5, (triples - fixed) // (provinces * documents * per_task))
+
+
+def graph_arguments(parser: argparse.ArgumentParser, triples: int) -> None:
+    """The synthetic graph's shape options, shared by bench_queries, bench_store and bench_serve."""
+    parser.add_argument("--triples", type=int, default=triples, help="approximate size of the synthetic graph")
+    parser.add_argument("--provinces", type=int, default=34)
+    parser.add_argument("--documents", type=int, default=3, help="loaded documents per province")
+    parser.add_argument("--tasks", type=int, help="tasks per document (default: chosen from --triples)")
+    parser.add_argument("--seed", type=int, default=57)
+
+
+def synthetic_graph(args: argparse.Namespace) -> Path:
+    """The N-Quads file of the shape `args` sets (graph_arguments), generated into benchmarks/out/ if absent."""
+    tasks = args.tasks or tasks_for(args.triples, args.provinces, args.documents)
+    data = OUT / f"synthetic-p{args.provinces}-d{args.documents}-t{tasks}-s{args.seed}.nq"
+    if not data.exists():
+        began = time.perf_counter()
+        count = generate(data, tasks, args.provinces, args.documents, args.seed)
+        print(f"generated {data.relative_to(ROOT)}: {count:,} quads in {time.perf_counter() - began:.1f} s")
+    return data
 
 
 def generate(path: Path, tasks_per_doc: int, provinces: int, documents: int, seed: int) -> int:
@@ -307,16 +394,31 @@ def generate(path: Path, tasks_per_doc: int, provinces: int, documents: int, see
         accepted.graph = ids.graph_iri("links", "accepted")
         tasks03, national = reference(q, rng)
         loaded = [RES_57, RES_03, RES_71, PROGRAMME]
-        cited = []
+        cited, named = [], set()
+        # document-level chains: what each document implements, and every step a chain takes
+        # (implements, replaces, amends, whole -> part), as kg.graph.chains reads them
+        implements = {PROGRAMME: {RES_57}}
+        steps = {PROGRAMME: {RES_57}, RES_03: {PROGRAMME}, RES_71: {PROGRAMME}}
         for p in range(provinces):
             slug = PROVINCES[p] if p < len(PROVINCES) else f"p{p:02d}"
-            cited += province_documents(q, links, accepted, rng, slug, documents, tasks_per_doc, tasks03, national)
-            loaded += [f"{B}eli/vn-{slug}/ubnd/kh/2025/{100 + d}" for d in range(1, documents + 1)]
+            cites = list(province_documents(q, links, accepted, rng, slug, documents, tasks_per_doc, tasks03,
+                                            national, named))
+            cited += cites
+            for d in range(1, documents + 1):
+                doc = f"{B}eli/vn-{slug}/ubnd/kh/2025/{100 + d}"
+                loaded.append(doc)
+                implements[doc] = steps[doc] = {*cites, RES_71 if d % 2 else RES_57}
+        # the reorganisation graph as the build writes it: the 63 + 34 provinces, and the chains
+        # of the local bodies the documents name (department mergers, end of the districts, merged provinces)
+        q.graph = ids.graph_iri("reorganisation")
+        write_graph(q, reorganisation_graph(sorted(named, key=ids.agency_iri), PROVINCE_MAP))
         q.graph = ids.graph_iri("build")
         for doc in loaded:
             q.add(doc, KG + "loaded", typed("true", "boolean"))
         for doc in cited:
             q.add(doc, KG + "loaded", typed("false", "boolean"))
+        for doc, target_iri in chains(steps, implements):
+            q.add(doc, KG + "implementsTransitively", iri(target_iri))
     return q.count + links.count + accepted.count
 
 
@@ -387,14 +489,10 @@ def cell(result: dict | None, name: str, limit: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", type=int, default=100_000, help="approximate size of the synthetic graph")
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--documents", type=int, default=3, help="loaded documents per province")
-    parser.add_argument("--tasks", type=int, help="tasks per document (default: chosen from --triples)")
+    graph_arguments(parser, 100_000)
     parser.add_argument("--engines", default="oxigraph,rdflib", help="comma-separated: oxigraph, rdflib")
     parser.add_argument("--rdflib-limit", type=float, default=120.0, help="seconds per query on rdflib")
     parser.add_argument("--repeat", type=int, default=3, help="pyoxigraph runs per query (best kept)")
-    parser.add_argument("--seed", type=int, default=57)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -402,14 +500,9 @@ def main() -> None:
         json.dump(worker(args.worker, args.data, args.rdflib_limit, args.repeat), sys.stdout)
         return
 
-    tasks = args.tasks or tasks_for(args.triples, args.provinces, args.documents)
-    data = OUT / f"synthetic-p{args.provinces}-d{args.documents}-t{tasks}-s{args.seed}.nq"
-    if not data.exists():
-        began = time.perf_counter()
-        count = generate(data, tasks, args.provinces, args.documents, args.seed)
-        print(f"generated {data.relative_to(ROOT)}: {count:,} quads in {time.perf_counter() - began:.1f} s")
+    data = synthetic_graph(args)
     count = sum(1 for _ in data.open(encoding="utf-8"))
-    print(f"graph: {count:,} quads, {args.provinces} provinces x {args.documents} documents x {tasks} tasks")
+    print(f"graph: {count:,} quads ({data.name})")
     results: dict[str, dict] = {}
     for engine in args.engines.split(","):
         command = [sys.executable, __file__, "--worker", engine, "--data", str(data),

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 
 import pyoxigraph as ox
-from bench_queries import OUT, generate, tasks_for
+from bench_queries import graph_arguments, synthetic_graph
 from fastapi.testclient import TestClient
 
 from kg.graph.ids import BASE
@@ -42,16 +42,8 @@ def most_referenced(store: ox.Store, n: int) -> list[tuple[str, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", type=int, default=100_000, help="approximate size of the synthetic graph")
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--documents", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=57)
-    args = parser.parse_args()
-    tasks = tasks_for(args.triples, args.provinces, args.documents)
-    data = OUT / f"synthetic-p{args.provinces}-d{args.documents}-t{tasks}-s{args.seed}.nq"
-    if not data.exists():
-        generate(data, tasks, args.provinces, args.documents, args.seed)
-    store = load_store([data])
+    graph_arguments(parser, 100_000)
+    store = load_store([synthetic_graph(parser.parse_args())])
     began = time.perf_counter()
     client = TestClient(create_app(store))
     print(f"graph: {len(store):,} quads; create_app {time.perf_counter() - began:.2f} s\n")

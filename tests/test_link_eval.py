@@ -12,7 +12,8 @@ from kg.evaluation.links import run
 from kg.extract import extract_document
 from kg.link import link_document
 from kg.link.links import linkable_tasks
-from kg.link.rank import looks_ocr, monotone_groups
+from kg.link.groups import monotone_groups
+from kg.link.rank import looks_ocr
 from kg.link.text import clauses, vocabulary
 from kg.sources import load_sources
 

@@ -25,9 +25,9 @@ def test_unseen_province_figures(unseen):
     rates = unseen.counts["calibrated"]["overall"].rates()
     assert rates["group@1"] >= 0.96
     assert rates["task@1"] >= 0.89
-    assert rates["task@3"] >= 0.96
+    assert rates["task@3"] >= 0.95  # 0.956: the clause winners take the second place (docs/linking.md)
     assert rates["accepted precision"] >= 0.95
-    assert rates["accepted recall"] >= 0.53
+    assert rates["accepted recall"] >= 0.65
 
 
 def test_unseen_ocr_programme_and_semantic_gain(unseen):
@@ -56,7 +56,42 @@ def test_province_cells_right_and_more_complete(unseen):
     cells, right, labelled, found = unseen.coverage["calibrated"]
     _, _, _, found_before = unseen.coverage["previous"]
     assert right / cells >= 0.97
-    assert found / labelled >= 0.63 and found > found_before
+    assert found / labelled >= 0.73 and found > found_before
+
+
+def test_clause_features_accept_more_true_links_at_the_precision(unseen):
+    # the acceptance model that reads the clauses of the local item (each clause ranked as a task
+    # of its own, and how many there are) against the same model without those features
+    new, before = unseen.counts["calibrated"]["overall"].rates(), unseen.counts["no-clauses"]["overall"].rates()
+    assert new["accepted recall"] >= before["accepted recall"] + 0.08
+    assert new["accepted precision"] >= 0.95 and before["accepted precision"] >= 0.95
+    assert unseen.coverage["calibrated"][3] > unseen.coverage["no-clauses"][3]
+
+
+def test_clause_evidence_reads_the_clause_where_the_candidate_ranks_best():
+    from kg.link.rank import clause_evidence
+
+    scores = np.array([[0.9, 0.5, 0.1],   # clause 0: the first 03 task leads
+                       [0.3, 0.2, 0.8],   # clause 1: the third leads by 0.5
+                       [0.4, 0.4, 0.0]])  # clause 2 (another task): a tie goes to the earlier column
+    assert clause_evidence(scores, [0, 1], 2) == (0.8, pytest.approx(0.5))
+    assert clause_evidence(scores, [0, 1], 0) == (0.9, pytest.approx(0.4))
+    assert clause_evidence(scores, [0, 1], 1) == (0.5, 0.0)  # second in clause 0, third in clause 1
+    assert clause_evidence(scores, [2], 0) == (0.4, 0.0) and clause_evidence(scores, [2], 1) == (0.4, 0.0)
+    assert clause_evidence(scores, [], 0) == (0.0, 0.0)
+
+
+def test_clause_winners_follow_the_first_candidate():
+    from kg.link.rank import clause_winners_next
+
+    column = {"PL2.1": 0, "PL2.2": 1, "PL2.3": 2, "PL2.4": 3}
+    ordered = [("PL2.1", 0.9), ("PL2.2", 0.8), ("PL2.3", 0.7), ("PL2.4", 0.6)]
+    scores = np.array([[0.9, 0.5, 0.1, 0.0],   # clause 0: won by the first candidate
+                       [0.1, 0.2, 0.3, 0.7],   # clause 1: won by PL2.4
+                       [0.1, 0.2, 0.6, 0.0]])  # clause 2: won by PL2.3
+    assert [t for t, _ in clause_winners_next(ordered, scores, [0, 1, 2], column)] == ["PL2.1", "PL2.4", "PL2.3", "PL2.2"]
+    assert clause_winners_next(ordered, scores, [1], column) == ordered  # one clause: the item's own ranking
+    assert clause_winners_next(ordered, scores[[0, 0]], [0, 1], column) == ordered  # every clause won by the first
 
 
 def test_every_fold_learns_without_its_province(unseen):

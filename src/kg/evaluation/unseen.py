@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kg.evaluation.links import Counts, Label, find_task, score_links
-from kg.link.calibrate import AIMS, CANDIDATES, LinkModel, candidate_features, choose_cut, fit
+from kg.link.calibrate import AIMS, CANDIDATES, FEATURES, LinkModel, candidate_features, choose_cut, fit
 from kg.link.examples import Example
 from kg.link.links import link_document, linkable_tasks, links_for_task, model_weights, ranker_for
 from kg.link.rank import CentralIndex, Ranking, Signals, Weights, rankings, task_signals
@@ -76,15 +76,16 @@ def with_floor(weights: Weights, semantic: float, example: tuple[float, float]) 
     return replace(weights, semantic=semantic, semantic_example=example[0], semantic_floor=example[1])
 
 
-def choose_weights(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> Weights:
+def choose_weights(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str],
+                   clause_winners: bool = False) -> Weights:
     """The semantic weights with the highest mean reciprocal rank of the first clear task on
     `training`. Right-first counts moved with one or two tasks and the folds chose weights from 0
     to 3; the reciprocal rank also credits a label moving from rank 5 to 2, so the choice is
     steadier (three of four folds agree) and unseen task@1 rose 0.867 -> 0.906 (docs/linking.md)."""
-    best, best_value = Weights(), -1.0
+    best, best_value = Weights(clause_winners=clause_winners), -1.0
     for semantic in SEMANTIC:
         for example in SEMANTIC_EXAMPLE:
-            weights = with_floor(Weights(), semantic, example)
+            weights = with_floor(Weights(clause_winners=clause_winners), semantic, example)
             value = sum(reciprocal_rank(ranking, label)
                         for plan in training
                         for label, ranking in labelled_rankings(plan, protocol.rankings(plan, withheld, weights)))
@@ -154,14 +155,18 @@ class Fitted:
     def model(self, aim: float) -> LinkModel:
         w = self.weights
         return LinkModel(w.semantic, w.semantic_example, self.coef, self.intercept, choose_cut(self.held, self.right, aim),
-                         self.places, w.semantic_floor, aim)
+                         self.places, w.semantic_floor, aim, w.clause_winners)
 
 
-def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> Fitted:
-    """Weights and logistic model from the training plans (never from `withheld` provinces)."""
-    weights = choose_weights(protocol, training, withheld)
+def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str], columns: int | None = None) -> Fitted:
+    """Weights and logistic model from the training plans (never from `withheld` provinces).
+    The candidates are ranked with each clause's first 03 task right after the item's first
+    (`clause_winners`), and the semantic weights are chosen on that ranking. `columns`: fit on
+    the first features only (a model's probability reads as many features as it has
+    coefficients), on the whole item's ranking: the model as it was before the clauses."""
+    weights = choose_weights(protocol, training, withheld, clause_winners=columns is None)
     found = candidates(protocol, training, withheld, weights)
-    rows, clear = np.array(found.rows), np.array(found.clear)
+    rows, clear = np.array(found.rows)[:, :columns], np.array(found.clear)
     coef, intercept = fit(rows, clear)
     places = sorted(set(found.place))
     held: list[float] = [0.0] * len(rows)
@@ -180,14 +185,14 @@ def fit_parts(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[
 MIN_PRECISION = 0.95
 
 
-def choose_aim(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str]) -> float:
+def choose_aim(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str], columns: int | None = None) -> float:
     """The precision to aim the cut at, chosen like everything else: each training province in
     turn is scored by a model fitted on the others with each aim of AIMS (nested leave one
     province out); the aim with the most true links accepted at >= MIN_PRECISION pooled over
     them, the strictest when none reaches it."""
     counts = {aim: Counts() for aim in AIMS}
     for place in sorted({p.place for p in training}):
-        inner = fit_parts(protocol, [p for p in training if p.place != place], withheld | {place})
+        inner = fit_parts(protocol, [p for p in training if p.place != place], withheld | {place}, columns)
         for aim in AIMS:
             model = inner.model(aim)
             for plan in (p for p in training if p.place == place):
@@ -196,9 +201,10 @@ def choose_aim(protocol: Protocol, training: Sequence[Plan], withheld: frozenset
     return max(reached, key=lambda aim: (counts[aim].clear_found, aim)) if reached else AIMS[0]
 
 
-def fit_model(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str] = frozenset()) -> LinkModel:
+def fit_model(protocol: Protocol, training: Sequence[Plan], withheld: frozenset[str] = frozenset(),
+              columns: int | None = None) -> LinkModel:
     """Weights, logistic model, aim and cut from the training plans (never from `withheld` provinces)."""
-    return fit_parts(protocol, training, withheld).model(choose_aim(protocol, training, withheld))
+    return fit_parts(protocol, training, withheld, columns).model(choose_aim(protocol, training, withheld, columns))
 
 
 def model_links(protocol: Protocol, plan: Plan, model: LinkModel | None, withheld: frozenset[str] = frozenset()) -> list[Link]:
@@ -218,19 +224,27 @@ class Unseen:
     coverage: dict[str, tuple[int, int, int, int]]  # method -> accepted cells, right, clear cells, found
 
 
+# The acceptance model before it read the clauses of the local item (its first features): the
+# column `kg eval links` shows beside the current one.
+BEFORE_CLAUSES = FEATURES.index("clause_score")
+
+
 def evaluate_unseen(protocol: Protocol, baseline, previous_examples: Sequence[Example]) -> Unseen:
     """Each province scored by what the others taught: the baseline, the previous method (fixed
     thresholds, examples of other provinces), + semantic (weights chosen without the province,
-    fixed thresholds), and the new method (+ calibrated acceptance)."""
-    methods = ("baseline", "previous", "+semantic", "calibrated")
+    fixed thresholds), calibrated acceptance without the clause features (no-clauses), and the
+    new method (calibrated acceptance reading the clauses too)."""
+    methods = ("baseline", "previous", "+semantic", "no-clauses", "calibrated")
     counts = {m: {} for m in methods}
-    cells = {m: (set(), set()) for m in ("previous", "calibrated")}  # accepted, labelled clear
+    cells = {m: (set(), set()) for m in ("previous", "no-clauses", "calibrated")}  # accepted, labelled clear
     models, predictions = {}, []
     for place in protocol.places:
         withheld = frozenset({place})
         training = [p for p in protocol.plans if p.place != place]
         model = models[place] = fit_model(protocol, training, withheld)
-        semantic_only = replace(model, cut=2.0)  # rank by the model's weights, accept by the old rule
+        no_clauses = fit_model(protocol, training, withheld, BEFORE_CLAUSES)
+        # rank by the model's semantic weights (whole item's ranking), accept by the old rule
+        semantic_only = replace(model, cut=2.0, clause_winners=False)
         for plan in (p for p in protocol.plans if p.place == place):
             source = plan.document.source.source_id
             by_method = {
@@ -238,6 +252,7 @@ def evaluate_unseen(protocol: Protocol, baseline, previous_examples: Sequence[Ex
                 "previous": link_document(plan.document, protocol.index.layer,
                                           ranker_for(plan.document, protocol.index, previous_examples, True)),
                 "+semantic": legacy_links(protocol, plan, semantic_only),
+                "no-clauses": model_links(protocol, plan, no_clauses),
                 "calibrated": model_links(protocol, plan, model),
             }
             for method, links in by_method.items():

@@ -4,7 +4,11 @@ task restates, from features of its place in the ranking, and a cut above which 
 
 A logistic model over rank features (score, margin to the next candidate, gap to the first,
 rank, the probability of the candidate's 57 group, its embedding cosine, its nearest confirmed
-example, its own clause, its lexical similarity apart from the other terms of the score). `kg links calibrate` fits it, with the semantic weights and the cut, on the hand labels
+example, its own clause, its lexical similarity apart from the other terms of the score, and its
+clause score and clause margin: the combined score it gets in the clause of the local item where
+it ranks best, each clause read as a task of its own, and its lead there when it is that clause's
+first; and the log of the number of clauses of the local item, which restates more 03 tasks the
+more sentences it fuses). `kg links calibrate` fits it, with the semantic weights and the cut, on the hand labels
 and writes `data/reference/link-model.json`; `kg eval links` refits all of it leaving each
 province out (kg.evaluation.unseen). Stored numbers are rounded, and predictions use the rounded
 numbers, so a build is byte-identical wherever it runs."""
@@ -24,7 +28,8 @@ from kg.link.rank import Ranking
 from kg.link.semantic import Embedder
 
 FILE_NAME = "link-model.json"
-FEATURES = ("score", "margin_next", "gap_first", "rank", "group_prob", "semantic", "example", "own_clause", "lexical")
+FEATURES = ("score", "margin_next", "gap_first", "rank", "group_prob", "semantic", "example", "own_clause", "lexical",
+            "clause_score", "clause_margin", "log_clauses")
 CANDIDATES = 3  # the candidates a task keeps (kg.link.links.TOP_TASKS); each may be accepted
 # The precision the cut aims at on the training provinces' held-out probabilities. Aiming there
 # at the precision wanted on a new province is optimistic (95 % gave 0.939 unseen), so the aim is
@@ -45,6 +50,7 @@ class LinkModel:
     trained_on: tuple[str, ...] = ()  # the provinces whose labels chose it
     semantic_floor: float = 0.0
     aim: float = 1.0  # the precision the cut aimed at on the training provinces
+    clause_winners: bool = False  # rank each clause's first 03 task right after the item's first (kg.link.rank)
 
     def probability(self, row: Sequence[float]) -> float:
         z = self.intercept + sum(c * x for c, x in zip(self.coef, row))
@@ -57,8 +63,9 @@ def candidate_features(ranking: Ranking, rank: int) -> tuple[float, ...]:
     target, score = ranking.tasks[rank]
     following = scores[rank + 1] if rank + 1 < len(scores) else 0.0
     group_prob = dict(ranking.groups).get(ranking.target_groups.get(target), 0.0)
-    semantic, example, own_clause, lexical = ranking.evidence.get(target, (0.0, 0.0, 0.0, 0.0))
-    return (score, score - following, scores[0] - score, float(rank), group_prob, semantic, example, own_clause, lexical)
+    semantic, example, own_clause, lexical, clause_score, clause_margin = ranking.evidence.get(target, (0.0,) * 6)
+    return (score, score - following, scores[0] - score, float(rank), group_prob, semantic, example, own_clause, lexical,
+            clause_score, clause_margin, round(math.log(ranking.clauses), 6))
 
 
 def fit(rows: np.ndarray, truth: np.ndarray) -> tuple[tuple[float, ...], float]:
@@ -106,6 +113,6 @@ def load_model(folder: Path) -> LinkModel | None:
             raise ValueError(f"features {data['features']} are not {list(FEATURES)}: rerun `kg links calibrate`")
         return LinkModel(float(data["semantic"]), float(data["semantic_example"]), tuple(map(float, data["coef"])),
                          float(data["intercept"]), float(data["cut"]), tuple(data["trained_on"]), float(data["semantic_floor"]),
-                         float(data["aim"]))
+                         float(data["aim"]), bool(data.get("clause_winners", False)))
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"{path}: not a link model ({type(error).__name__}: {error})") from error

@@ -87,7 +87,7 @@ def model_weights(model: LinkModel | None) -> Weights:
     if model is None:
         return Weights()
     return replace(Weights(), semantic=model.semantic, semantic_example=model.semantic_example,
-                   semantic_floor=model.semantic_floor)
+                   semantic_floor=model.semantic_floor, clause_winners=model.clause_winners)
 
 
 def link_document(document: Document, layer: Layer, ranker: Ranker = rank_combined,

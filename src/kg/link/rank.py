@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from kg.link.text import (
     unknown_share,
     vocabulary,
 )
+from kg.link.groups import group_scores, order_lift, softmax
 from kg.model import CentralDirective, CentralGroup, Task
 
 
@@ -54,6 +55,9 @@ class Weights:
     semantic: float = 0.0  # weight of the embedding cosine to the 03 task (kg.link.semantic)
     semantic_example: float = 0.0  # weight of the embedding cosine to the nearest confirmed example
     semantic_floor: float = 0.0  # an example's cosine below this says nothing (e5 cosines sit at 0.7-1)
+    # move the first 03 task of each clause of the item right after the item's first candidate
+    # (what the link model ranks with: `clause_winners_next`)
+    clause_winners: bool = False
 
 
 @dataclass
@@ -65,8 +69,9 @@ class Ranking:
     signals: dict[str, str] = field(default_factory=dict)  # per target: which signals decided
     target_groups: dict[str, int] = field(default_factory=dict)  # central task id -> its 57 group
     # for the first candidates: (embedding cosine, nearest example's similarity, own clause, lexical
-    # similarity), what calibration reads
-    evidence: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    # similarity, clause score, clause margin), what calibration reads
+    evidence: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    clauses: int = 1  # how many clauses the local text has (kg.link.text.clauses)
 
 
 def central_tasks(layer: Layer) -> list[CentralDirective]:
@@ -223,70 +228,6 @@ def example_similarity(local: list[str], examples: Sequence[Example], index: Cen
     return votes
 
 
-def _softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
-    e = np.exp(sharpness * (scores - scores.max(axis=1, keepdims=True)))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def group_scores(tasks: list[Task], index: CentralIndex, lexical: np.ndarray, weights: Weights) -> np.ndarray:
-    """Votes for each 57 group (tasks x groups): the task's own content (its best match in each
-    group), the content of its siblings under the same heading (plans list a group's tasks
-    together even where the heading itself is lost), and the heading text against the titles."""
-    numbers = [g.number for g in index.layer.groups]
-    members = [np.array([d.group == n for d in index.directives]) for n in numbers]
-    content = np.stack([lexical[:, m].max(axis=1) for m in members], axis=1)
-    pooled = np.zeros_like(content)
-    for path in {t.group_path for t in tasks}:
-        rows = [i for i, t in enumerate(tasks) if t.group_path == path]
-        pooled[rows] = content[rows].mean(axis=0)
-    headings = [t.group_heading for t in tasks]
-    heading = index.similarity("chars", "titles", headings)
-    heading[[not h.strip() for h in headings]] = 0.0
-    return content + weights.siblings * pooled + weights.heading * heading
-
-
-def order_lift(tasks: list[Task], scores: np.ndarray, weights: Weights) -> np.ndarray:
-    """Lift of the group that the plan's order gives each heading: plans follow the seven 57
-    groups in order, so a heading whose own vote is split or wrong (lost headings, Đắk Lắk; a
-    news summary's paragraphs) takes the group its neighbours leave for it."""
-    lift = np.zeros_like(scores)
-    if not weights.order or not len(tasks):
-        return lift
-    runs = heading_runs(tasks)
-    votes = np.stack([_softmax(scores[rows], weights.sharpness).mean(axis=0) for rows in runs])
-    for rows, column in zip(runs, monotone_groups(np.log(votes), weights.backward)):
-        lift[rows, column] = weights.order
-    return lift
-
-
-def heading_runs(tasks: list[Task]) -> list[list[int]]:
-    """Task positions grouped into runs of consecutive tasks under the same heading path."""
-    runs: list[list[int]] = []
-    for i, task in enumerate(tasks):
-        if runs and tasks[runs[-1][-1]].group_path == task.group_path:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return runs
-
-
-def monotone_groups(log_votes: np.ndarray, backward: float) -> list[int]:
-    """The group column of each run (rows, in document order) that best fits the votes when
-    plans follow the order of the seven 57 groups: staying or moving on is free, going back to
-    an earlier group costs `backward` (a plan may restart, e.g. in an appendix). Viterbi."""
-    k = log_votes.shape[1]
-    step = np.where(np.arange(k)[None, :] < np.arange(k)[:, None], -backward, 0.0)  # [from, to]
-    best, pointers = log_votes[0].copy(), []
-    for votes in log_votes[1:]:
-        candidates = best[:, None] + step
-        pointers.append(candidates.argmax(axis=0))
-        best = candidates.max(axis=0) + votes
-    path = [int(best.argmax())]
-    for pointer in reversed(pointers):
-        path.append(int(pointer[path[-1]]))
-    return path[::-1]
-
-
 @dataclass
 class Signals:
     """What the combined ranker knows about one document's tasks (rows) and the 03 tasks
@@ -300,27 +241,38 @@ class Signals:
     own_clause: np.ndarray  # best, over the task's own clauses, of the 03 task's score relative to that clause's best
     group_probs: np.ndarray  # tasks x groups, with the order lift
     explicit: list[set[str]]
+    # the same signals for every clause of every task, read as a task of its own (kg.link.text.clauses),
+    # and the task each clause row belongs to: an item fusing several sentences restates several 03
+    # tasks, each the best match of one sentence (what calibration reads as the clause score)
+    clause_signals: Signals | None = None
+    clause_owner: list[int] = field(default_factory=list)
 
 
 def task_signals(tasks: list[Task], index: CentralIndex, weights: Weights = Weights(),
-                 examples: Sequence[Example] = ()) -> Signals:
+                 examples: Sequence[Example] = (), with_clauses: bool = True) -> Signals:
+    """`with_clauses`: also the signals of each task's clauses read as tasks of their own."""
     directives, layer = index.directives, index.layer
     local = [t.text for t in tasks]
     clean = not looks_ocr(local, index.known)
     whole = lexical_similarity(local, index, "whole", weights, clean)
     lexical = (whole + weights.clause * clause_similarity(local, index, weights, clean)) / (1 + weights.clause)
     votes = group_scores(tasks, index, lexical, weights)
-    probs = _softmax(votes + order_lift(tasks, votes, weights), weights.sharpness)
+    probs = softmax(votes + order_lift(tasks, votes, weights), weights.sharpness)
     # The order tells which 57 group a heading serves, but a task under it may localise a 03
     # task filed under another group (03 files cadre training under group I): the task prior
     # uses the votes before the lift (with it task@1 0.804, without 0.810; docs/linking.md).
     column = {g.number: j for j, g in enumerate(layer.groups)}
-    prior = _softmax(votes, weights.sharpness)[:, [column[d.group] for d in directives]]
+    prior = softmax(votes, weights.sharpness)[:, [column[d.group] for d in directives]]
     by_example = example_similarity(local, examples, index, weights)
     semantic, semantic_example = semantic_similarity(local, examples, index)
     explicit = [explicit_references(t.text) & set(index.ids) for t in tasks]
-    return Signals(lexical, prior, by_example, semantic, semantic_example, local_clauses(local, index, weights, clean),
-                   probs, explicit)
+    signals = Signals(lexical, prior, by_example, semantic, semantic_example, local_clauses(local, index, weights, clean),
+                      probs, explicit)
+    if with_clauses and tasks:
+        pieces = [(i, replace(task, text=piece)) for i, task in enumerate(tasks) for piece in clauses(task.text)]
+        signals.clause_signals = task_signals([p for _, p in pieces], index, weights, examples, with_clauses=False)
+        signals.clause_owner = [i for i, _ in pieces]
+    return signals
 
 
 def local_clauses(local: list[str], index: CentralIndex, weights: Weights, clean: bool) -> np.ndarray:
@@ -374,9 +326,50 @@ def rank_combined(tasks: list[Task], layer: Layer, weights: Weights = Weights(),
 EVIDENCE_KEPT = 3  # candidates whose signals a ranking keeps (the links a task gets)
 
 
+def clause_evidence(scores: np.ndarray, rows: Sequence[int], j: int) -> tuple[float, float]:
+    """(clause score, clause margin) of the 03 task in column `j` for a task whose clauses are
+    `rows` of the clause scores: in the clause where it ranks best (ties: its higher score), its
+    score, and its lead over the clause's next candidate when it is that clause's first (else 0).
+    A second 03 task that is the first match of another sentence of the item scores as high as a
+    first candidate would; a near-duplicate of the first candidate does not."""
+    best: tuple[int, float, float] | None = None
+    for row in rows:
+        line, s = scores[row], scores[row, j]
+        rank = int(np.count_nonzero(line > s) + np.count_nonzero(line[:j] == s))
+        if best is None or (rank, -s) < (best[0], -best[1]):
+            margin = float(s - np.partition(line, -2)[-2]) if rank == 0 and len(line) > 1 else 0.0
+            best = (rank, float(s), margin)
+    return (best[1], best[2]) if best is not None else (0.0, 0.0)
+
+
+def clause_winners_next(ordered: list[tuple[str, float]], clause_scores: np.ndarray, rows: Sequence[int],
+                        column: dict[str, int]) -> list[tuple[str, float]]:
+    """The item's candidates with the first 03 task of each of its clauses (`rows` of the clause
+    scores) moved right after its first candidate, best clause score first: an item restating
+    three 03 tasks, one a sentence, shows all three among its first candidates, where the whole
+    item's ranking puts a near-duplicate of the first one second. The first candidate stays."""
+    if len(rows) < 2 or not ordered:
+        return ordered
+    first = ordered[0][0]
+    winners: dict[int, float] = {}
+    for row in rows:
+        j = int(np.argmax(clause_scores[row]))
+        winners[j] = max(winners.get(j, -np.inf), float(clause_scores[row, j]))
+    picked = [j for j in sorted(winners, key=lambda j: (-winners[j], j)) if j != column[first]]
+    if not picked:
+        return ordered
+    place = {j: n for n, j in enumerate(picked)}
+    moved = sorted((c for c in ordered[1:] if column[c[0]] in place), key=lambda c: place[column[c[0]]])
+    return ordered[:1] + moved + [c for c in ordered[1:] if column[c[0]] not in place]
+
+
 def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ranking]:
     ids = index.ids
     scores = combined_scores(signals, weights)
+    clause_scores = combined_scores(signals.clause_signals, weights) if signals.clause_signals is not None else None
+    clause_rows: dict[int, list[int]] = {}
+    for row, owner in enumerate(signals.clause_owner):
+        clause_rows.setdefault(owner, []).append(row)
     group_of = _groups_of(index.directives)
     numbers = [g.number for g in index.layer.groups]
     column = {target: j for j, target in enumerate(ids)}
@@ -387,8 +380,12 @@ def rankings(signals: Signals, index: CentralIndex, weights: Weights) -> list[Ra
             scores[i, ids.index(target)] = scores[i].max() + 1.0
             signal_of[target] = "explicit-reference"
         ordered = _order(scores[i], ids)
+        if weights.clause_winners and clause_scores is not None:
+            ordered = clause_winners_next(ordered, clause_scores, clause_rows.get(i, []), column)
         evidence = {target: tuple(float(signal[i, column[target]]) for signal in
                                   (signals.semantic, signals.by_example, signals.own_clause, signals.lexical))
+                    + (clause_evidence(clause_scores, clause_rows.get(i, []), column[target]) if clause_scores is not None else (0.0, 0.0))
                     for target, _ in ordered[:EVIDENCE_KEPT]}
-        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence))
+        result.append(Ranking(ordered, _order(signals.group_probs[i], numbers), signal_of, group_of, evidence,
+                              max(1, len(clause_rows.get(i, [])))))
     return result

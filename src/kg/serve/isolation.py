@@ -60,7 +60,10 @@ class WorkerPool(Generic[Job, Result]):
 
     def __init__(self, handler: Callable[[Job], Result], size: int, memory_mb: int) -> None:
         self.handler, self.size, self.memory_mb = handler, size, memory_mb
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        # last in, first out: a request goes to the worker that answered last, whose caches (the
+        # persistent store's block cache, pages touched since the fork) are warm; a queue would
+        # rotate through every worker and meet cold caches on most requests
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._started = 0
 

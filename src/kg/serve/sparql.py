@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from kg.store.query import QueryError, run_query, serialize
+from kg.store.query import QueryError, execute, form_of, serialize_answer
 from kg.serve.description import SD_PREFIXES, html_page, service_description
 from kg.serve.negotiation import choose, content_type, prefers_html, rdf_response
 from kg.serve.protocol import ServiceError, read_request
@@ -46,14 +46,15 @@ class QueryAnswer:
 def answer(store: ox.Store, max_rows: int, job: QueryJob) -> QueryAnswer:
     """Run and serialise one query; errors meant for the client are JobErrors (status, message)."""
     try:
-        result = run_query(store, job.query, max_rows=max_rows, deadline=job.deadline, base_iri=job.base_iri,
-                           default_graphs=job.default_graphs, named_graphs=job.named_graphs)
-        fmt = choose(result.kind, job.accept, job.format_override)
+        solutions = execute(store, job.query, base_iri=job.base_iri, default_graphs=job.default_graphs,
+                            named_graphs=job.named_graphs)
+        fmt = choose(form_of(solutions), job.accept, job.format_override)
     except QueryError as err:
         raise JobError(400, f"SPARQL syntax error: {err}") from err
     except ServiceError as err:
         raise JobError(err.status, err.message) from err
-    return QueryAnswer(serialize(result, fmt), content_type(fmt), result.truncated)
+    body, truncated = serialize_answer(solutions, fmt, max_rows=max_rows, deadline=job.deadline)
+    return QueryAnswer(body, content_type(fmt), truncated)
 
 
 async def sparql(request: Request) -> Response:

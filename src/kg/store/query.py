@@ -186,6 +186,33 @@ def _iri_end(text: str, i: int) -> int | None:
     return None
 
 
+def execute(
+    store: ox.Store,
+    text: str,
+    *,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+    base_iri: str | None = None,
+) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+    """pyoxigraph's lazy answer to one SPARQL query (see run_query for the dataset arguments)."""
+    check_nesting(text)
+    dataset: dict[str, object] = {}
+    if default_graphs is not None or named_graphs is not None:
+        dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs or ()]
+        if named_graphs is not None:
+            dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    try:
+        return store.query(text, prefixes=PREFIXES, base_iri=base_iri, **dataset)
+    except SyntaxError as err:
+        raise QueryError(str(err)) from err
+
+
+def form_of(answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples) -> QueryForm:
+    if isinstance(answer, ox.QueryBoolean):
+        return "ask"
+    return "select" if isinstance(answer, ox.QuerySolutions) else "graph"
+
+
 def run_query(
     store: ox.Store,
     text: str,
@@ -202,16 +229,7 @@ def run_query(
     Passing `default_graphs` or `named_graphs` replaces the union default graph and any FROM clause;
     otherwise FROM / FROM NAMED in the query choose the dataset. Relative IRIs resolve against `base_iri`.
     """
-    check_nesting(text)
-    dataset: dict[str, object] = {}
-    if default_graphs is not None or named_graphs is not None:
-        dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs or ()]
-        if named_graphs is not None:
-            dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
-    try:
-        answer = store.query(text, prefixes=PREFIXES, base_iri=base_iri, **dataset)
-    except SyntaxError as err:
-        raise QueryError(str(err)) from err
+    answer = execute(store, text, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -220,6 +238,67 @@ def run_query(
         return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
     rows, truncated = _take(((t,) for t in answer), max_rows, deadline)
     return QueryResult("graph", rows=rows, truncated=truncated)
+
+
+def serialize_answer(answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, fmt: Format, *,
+                     max_rows: int, deadline: float | None = None) -> tuple[bytes, bool]:
+    """An answer of execute() in `fmt` with at most `max_rows` rows, and whether rows were cut.
+
+    SELECT solutions never become Python objects: pyoxigraph writes them as TSV (exact RDF term
+    syntax, one line per row) into a sink that stops it after max_rows rows or at the deadline, and
+    the kept lines are converted to `fmt` by pyoxigraph. Collecting rows as Python terms and
+    writing them back cost as much as the query itself on large answers (plan-links.rq).
+    """
+    if isinstance(answer, ox.QueryBoolean):
+        return serialize(QueryResult("ask", boolean=bool(answer)), fmt), False
+    if not isinstance(answer, ox.QuerySolutions):
+        rows, truncated = _take(((t,) for t in answer), max_rows, deadline)
+        return serialize(QueryResult("graph", rows=rows, truncated=truncated), fmt), truncated
+    if "select" not in fmt.forms:
+        raise ValueError(f"format {fmt.name} does not apply to SELECT results")
+    sink = _TsvSink(max_rows, deadline)
+    try:
+        answer.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except _Enough:
+        pass
+    tsv, truncated = sink.kept()
+    if fmt.oxigraph == ox.QueryResultsFormat.TSV:
+        return tsv, truncated
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph), truncated
+
+
+class _Enough(Exception):
+    """Raised by _TsvSink to stop the serialiser once a row beyond the limit arrived."""
+
+
+class _TsvSink:
+    """A binary write target for pyoxigraph's TSV writer: the header and up to `limit` rows."""
+
+    def __init__(self, limit: int, deadline: float | None) -> None:
+        self.limit, self.deadline = limit, deadline
+        self.parts: list[bytes] = []
+        self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout("query deadline passed")
+        self.parts.append(bytes(chunk))
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:  # the header line, then the rows
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def kept(self) -> tuple[bytes, bool]:
+        text = b"".join(self.parts)
+        if self.lines <= self.limit + 1:
+            return text, False
+        end = -1
+        for _ in range(self.limit + 1):
+            end = text.index(b"\n", end + 1)
+        return text[:end + 1], True
 
 
 def _take(rows: Iterable[Iterable[Term | None]], limit: int, deadline: float | None) -> tuple[list[Row], bool]:
