@@ -1,23 +1,32 @@
-"""Benchmark of `kg build` (and optionally `kg reason`) as the number of provincial plans grows.
+"""Benchmark of `kg build` as the number of provincial plans grows: the streaming build against
+the in-memory build it replaced, side by side, and a rebuild after one plan changed.
 
 Generates N synthetic source documents into benchmarks/out/build-corpus-N/sources/ by re-issuing the
 seed texts of data/sources under other provinces and numbers: the province's name (also as OCR text
 writes it, without diacritics), 'thành phố'/'tỉnh' and 'Thành ủy'/'Tỉnh ủy' before it, the document's
 own number and the day of its date change together, so each copy is a distinct document with its own
 IRI. A manifest.json gives each copy the curator's hints as data/sources does (the OCR programme's
-province is known only from there). Then runs the pipeline's stages on each size, each size in its
-own process (peak memory is its own), and prints one table:
+province is known only from there). Each run is its own process (peak memory is its own):
 
-    python3 benchmarks/bench_build.py                        # 5, 25, 100 documents
-    python3 benchmarks/bench_build.py --sizes 5 25 100 300
-    python3 benchmarks/bench_build.py --sizes 25 100 --reason --reason-limit 600
-    python3 benchmarks/bench_build.py --sizes 100 --linking fixed warm
+    python3 benchmarks/bench_build.py                                   # 100 and 300, both paths
+    python3 benchmarks/bench_build.py --sizes 100 300 1000 --rebuild 300
+    python3 benchmarks/bench_build.py --sizes 25 --paths new --linking model
 
-Stages: extract (read, parse, extract; timed through the pipeline's progress hook), link (task and
-target links; side by side as --linking chooses: `fixed` = the fixed thresholds without embeddings,
-`cold` = the calibrated model with the e5 signal and an empty embedding cache, `warm` = the same
-again on the filled cache, as a rebuild runs), assemble (the rdflib dataset), write (sorted N-Quads, TriG, Turtle). --reason runs
-`kg reason`'s steps on the written graph in another process, stopped after --reason-limit seconds.
+Paths: `new` is this checkout's `kg build` (kg.pipeline, without the build cache); `old` is the
+in-memory build (one rdflib Dataset) of an earlier commit, `--old` (default 621620a, main as it
+was merged into the streaming build), taken with `git archive` into benchmarks/out/old-<commit>/
+and run there with its own stages: the old path stays out of the product and is measured with its
+own code. `--rebuild N`: on a copy of the N-document corpus, a build that fills the build cache,
+then one plan edited (and its manifest entry updated), then the rebuild, timed.
+
+Stages (time, and the process's VmHWM when each ends): read (the sources read, normalised and
+OCR-repaired, before the first document), extract, link (task and target links), graph (new: each
+document's fragment; old: the rdflib dataset), assemble (new: the cross-document graphs; old: the
+N-Quads text), write (the three files). --linking: `fixed` (default) ranks with the fixed
+thresholds, `model` with the calibrated model and its e5 signal, whose embeddings are cached per
+corpus (benchmarks/out/build-corpus-N/kg-cache; the first run embeds every task, minutes per
+hundred plans). Results are appended to benchmarks/out/bench-build.jsonl; growth exponents (time
+and peak memory against documents, fitted log-log) are printed for each path.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -39,8 +49,8 @@ from kg.extract.places import CITIES, PROVINCES
 from kg.parse.normalize import fold
 
 SEEDS = ROOT / "data" / "sources"
-STAGES = ("extract", "link", "assemble", "write")
-LINKING = ("fixed", "cold", "warm")
+STAGES = ("read", "extract", "link", "graph", "assemble", "write")
+RESULTS = OUT / "bench-build.jsonl"
 
 
 def _seed_entries() -> list[dict]:
@@ -111,45 +121,141 @@ def generate(count: int) -> Path:
     return folder
 
 
-def worker(sources: Path, out: Path, linking: str) -> dict:
-    """The stages of kg.pipeline.build on `sources`, timed one by one."""
-    from kg import config
-    from kg.central import load_reference
-    from kg.graph.io import sorted_nquads
-    from kg.link.citations import complete_citations
-    from kg.link.calibrate import load_model
-    from kg.link.examples import load_examples
-    from kg.pipeline import assemble, extract_all, link_all, write_outputs
+def _hwm() -> float:
+    return peak_rss_mb()
 
-    seconds: dict[str, float] = {}
-    layer = load_reference(ROOT / "data" / "reference")
-    marks: list[float] = []
 
+class Stages:
+    """Seconds and peak memory at the end of each stage, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.peak: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def done(self, stage: str, seconds: float | None = None) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + (now - self._last if seconds is None else seconds)
+        self.peak[stage] = _hwm()
+        self._last = now
+
+
+def _timed(function, stages: Stages, stage: str):
+    """`function`, its time added to `stage` (stages interleaved document by document)."""
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            stages.seconds[stage] = stages.seconds.get(stage, 0.0) + time.perf_counter() - start
+    return wrapper
+
+
+def _progress(marks: list[float]):
     def progress(items):  # the pipeline's progress hook: when extraction started and ended
         marks.append(time.perf_counter())
         yield from items
         marks.append(time.perf_counter())
+    return progress
 
-    start = time.perf_counter()
-    documents, errors = extract_all(sources, progress)
+
+def new_worker(data: Path, out: Path, linking: str, cache: bool) -> dict:
+    """kg.pipeline.build's steps on `data` (a folder with sources/), timed stage by stage."""
+    import kg.pipeline as pipeline
+    from kg import config
+    from kg.build_cache import BuildCache
+    from kg.central import load_reference
+    from kg.central.provinces import load_provinces
+    from kg.link.calibrate import load_model
+    from kg.link.citations import complete_citations
+    from kg.link.examples import load_examples
+
+    reference = ROOT / "data" / "reference"
+    stages, marks = Stages(), []
+    layer = load_reference(reference)
+    store = BuildCache.for_reference(reference) if cache else None
+    documents, errors = pipeline.extract_all(data / "sources", _progress(marks), store)
     complete_citations(documents, (d.ref for d in layer.documents))
-    seconds["extract"] = time.perf_counter() - start
-    seconds["read"] = marks[0] - start  # reading and normalising the files, before the first document
-    start = time.perf_counter()
-    model = None if linking == "fixed" else load_model(ROOT / "data" / "reference")
-    links = link_all(documents, layer, ROOT / "data", load_examples(ROOT / "data" / "reference"), model)
-    seconds["link"] = time.perf_counter() - start
-    start = time.perf_counter()
-    dataset, summaries = assemble(documents, layer, config.ONTOLOGY_DIR, links)
-    seconds["assemble"] = time.perf_counter() - start
-    triples = sum(len(g) for g in dataset.graphs())
-    start = time.perf_counter()  # as kg.pipeline.build: N-Quads, the dataset dropped, then the files
+    stages.done("read", marks[0] - stages._last)
+    stages.done("extract", time.perf_counter() - marks[0])
+    linker = pipeline.Linker(documents, layer, data, load_examples(reference),
+                             load_model(reference) if linking == "model" else None)
+    linker.links = _timed(linker.links, stages, "link")
+    original = pipeline.document_fragment
+    pipeline.document_fragment = _timed(original, stages, "graph")
+    try:
+        fragments, _ = pipeline.fragments_of(documents, layer, linker, store)
+    finally:
+        pipeline.document_fragment = original
+    stages.peak["link"] = stages.peak["graph"] = _hwm()
+    stages._last = time.perf_counter()
+    assembly = pipeline.assemble_all(documents, fragments, layer, config.ONTOLOGY_DIR, load_provinces(reference))
+    stages.done("assemble")
+    _, graphs = pipeline.write_outputs(assembly, out)
+    stages.done("write")
+    return {"seconds": stages.seconds, "peak": stages.peak, "documents": len(documents), "errors": len(errors),
+            "quads": sum(graphs.values()), "peak_rss_mb": _hwm(),
+            "cache": vars(store.counts) if store else None}
+
+
+def old_worker(data: Path, out: Path, linking: str) -> dict:
+    """The in-memory build's stages (run with an older commit's code on PYTHONPATH)."""
+    from kg import config
+    from kg.central import load_reference
+    from kg.central.provinces import load_provinces
+    from kg.graph.io import sorted_nquads
+    from kg.link.calibrate import load_model
+    from kg.link.citations import complete_citations
+    from kg.link.examples import load_examples
+    from kg.pipeline import assemble, extract_all, link_all, write_outputs
+
+    reference = ROOT / "data" / "reference"
+    stages, marks = Stages(), []
+    layer = load_reference(reference)
+    documents, errors = extract_all(data / "sources", _progress(marks))
+    complete_citations(documents, (d.ref for d in layer.documents))
+    stages.done("read", marks[0] - stages._last)
+    stages.done("extract", time.perf_counter() - marks[0])
+    model = load_model(reference) if linking == "model" else None
+    links = link_all(documents, layer, data, load_examples(reference), model)
+    stages.done("link")
+    dataset, _ = assemble(documents, layer, config.ONTOLOGY_DIR, links, load_provinces(reference))
+    stages.done("graph")
+    quads = sum(len(g) for g in dataset.graphs())
     nquads = sorted_nquads(dataset)
     del dataset
+    stages.done("assemble")
     write_outputs(nquads, out)
-    seconds["write"] = time.perf_counter() - start
-    return {"seconds": seconds, "documents": len(documents), "errors": [str(e) for e in errors],
-            "distinct_iris": len({s.iri for s in summaries}), "triples": triples, "peak_rss_mb": peak_rss_mb()}
+    stages.done("write")
+    return {"seconds": stages.seconds, "peak": stages.peak, "documents": len(documents), "errors": len(errors),
+            "quads": quads, "peak_rss_mb": _hwm(), "cache": None}
+
+
+def edit_one_plan(sources: Path) -> str:
+    """Append a line to the first plan and register its new checksum, as `kg sources add --update`."""
+    from kg.sources import load_manifest, save_manifest_entry
+
+    entry = sorted(load_manifest(sources).values(), key=lambda e: e["file"])[0]
+    path = sources / entry["file"]
+    raw = path.read_bytes() + "\nNơi nhận: Sở Tài chính.\n".encode("utf-8")
+    path.write_bytes(raw)
+    save_manifest_entry(sources, {**entry, "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw)})
+    return entry["file"]
+
+
+def rebuild(data: Path, linking: str, env: dict) -> dict:
+    """On a fresh copy of the corpus: a build that fills the build cache, one plan edited, the
+    rebuild; each build its own process. The rebuild's figures, with the first build's time."""
+    copy = data.parent / f"{data.name}-edit"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(data / "sources", copy / "sources")
+    shutil.rmtree(Path(env["KG_CACHE"]) / "build", ignore_errors=True)
+    args = ["--worker", "cached", "--linking", linking, "--path", str(copy), "--out", str(copy / "build")]
+    first = _run(args, None, env)
+    edit_one_plan(copy / "sources")
+    figures = _run(args, None, env)
+    figures["first_build"] = sum(first["seconds"].values())
+    return figures
 
 
 def reason_worker(graph: Path) -> dict:
@@ -174,50 +280,99 @@ def _run(args: list[str], limit: float | None, env: dict | None = None) -> dict 
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def old_checkout(commit: str) -> Path:
+    """benchmarks/out/old-<commit>/ with the commit's src, ontology and data/reference."""
+    sha = subprocess.run(["git", "rev-parse", "--short", commit], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    folder = OUT / f"old-{sha}"
+    if not (folder / "src").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src", "ontology", "data/reference"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def growth(rows: list[dict], key) -> float | None:
+    """The exponent b of key ≈ a·documents^b, least squares on logarithms."""
+    points = [(math.log(r["documents"]), math.log(key(r))) for r in rows if key(r) > 0]
+    if len({x for x, _ in points}) < 2:
+        return None
+    mx, my = sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def _line(label: str, size: int, f: dict) -> str:
+    s, peak = f["seconds"], f["peak"]
+    cells = " ".join(f"{s.get(k, 0):>7.1f}s" for k in STAGES)
+    peaks = "/".join(f"{peak.get(k, 0):.0f}" for k in STAGES)
+    line = (f"{label:>8} {size:>5} {f['quads']:>10,} {cells} {sum(s.values()):>7.1f}s "
+            f"{f['peak_rss_mb']:>8.0f}  {peaks}")
+    if f.get("cache"):
+        c = f["cache"]
+        line += f"  cache: {c['fragment_hits']} reused, {c['fragment_misses']} made (first build {f['first_build']:.1f}s)"
+    return line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 25, 100])
-    parser.add_argument("--reason", action="store_true", help="also time kg reason on each built graph")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 300])
+    parser.add_argument("--paths", nargs="+", choices=("new", "old"), default=["new", "old"])
+    parser.add_argument("--old", default="621620a", help="commit whose in-memory build is the old path")
+    parser.add_argument("--rebuild", type=int, nargs="*", default=[], help="sizes of the one-plan-changed rebuild")
+    parser.add_argument("--linking", choices=("fixed", "model"), default="fixed")
+    parser.add_argument("--reason", action="store_true", help="also time kg reason on each graph the new path built")
     parser.add_argument("--reason-limit", type=float, default=600.0)
-    parser.add_argument("--linking", nargs="+", choices=LINKING, default=list(LINKING),
-                        help="task linking variants, side by side (see above)")
-    parser.add_argument("--worker", choices=("build", "reason"))
+    parser.add_argument("--worker", choices=("new", "old", "cached", "reason"))
     parser.add_argument("--path", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    if args.worker == "build":
-        print(json.dumps(worker(args.path, args.out, args.linking[0])))
+    if args.worker in ("new", "old", "cached"):
+        run = {"new": lambda: new_worker(args.path, args.out, args.linking, cache=False),
+               "old": lambda: old_worker(args.path, args.out, args.linking),
+               "cached": lambda: new_worker(args.path, args.out, args.linking, cache=True)}[args.worker]
+        print(json.dumps(run()))
         return
     if args.worker == "reason":
         print(json.dumps(reason_worker(args.path)))
         return
-    header = (f"{'linking':>8} {'docs':>5} {'IRIs':>5} {'triples':>9} {'read':>6} {'extract':>8} {'link':>7} {'assemble':>9} "
-              f"{'write':>7} {'total':>7} {'peak MB':>8}" + ("  reason" if args.reason else ""))
-    print(header)
-    print("-" * len(header))
-    for size, linking in ((size, linking) for size in args.sizes for linking in args.linking):
-        sources = generate(size)
-        out = sources.parent / "build"
-        cache = sources.parent / "embedding-cache"
-        if linking == "cold":
-            shutil.rmtree(cache, ignore_errors=True)
+    header = (f"{'path':>8} {'docs':>5} {'quads':>10} " + " ".join(f"{k:>8}" for k in STAGES)
+              + f" {'total':>8} {'peak MB':>8}  peak MB at the end of each stage")
+    print(header, flush=True)
+    print("-" * len(header), flush=True)
+    rows: dict[str, list[dict]] = {}
+    jobs = [(size, path) for size in args.sizes for path in args.paths] + [(size, "rebuild") for size in args.rebuild]
+    for size, path in jobs:
+        data = generate(size).parent
+        cache = data / "kg-cache"
         env = {**os.environ, "KG_CACHE": str(cache)}
-        figures = _run(["--worker", "build", "--linking", linking, "--path", str(sources), "--out", str(out)], None, env)
-        s = figures["seconds"]
-        line = (f"{linking:>8} {figures['documents']:>5} {figures['distinct_iris']:>5} {figures['triples']:>9,} {s['read']:>5.1f}s "
-                f"{s['extract']:>7.1f}s {s['link']:>6.1f}s {s['assemble']:>8.1f}s {s['write']:>6.1f}s "
-                f"{sum(s[k] for k in STAGES):>6.1f}s {figures['peak_rss_mb']:>8.0f}")
-        if figures["errors"]:
-            line += f"  ({len(figures['errors'])} unreadable)"
-        if linking == "cold":
-            embedded = sum(1 for _ in cache.rglob("*.i8"))
-            line += f"  {embedded} texts embedded"
-        if args.reason:
+        if path == "old":
+            env["PYTHONPATH"] = str(old_checkout(args.old) / "src")
+        else:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+        out = data / f"build-{path}"
+        if path == "rebuild":
+            figures = rebuild(data, args.linking, env)
+        else:
+            figures = _run(["--worker", path, "--linking", args.linking, "--path", str(data), "--out", str(out)],
+                           None, env)
+        figures.update(size=size, path=path, linking=args.linking, old=args.old if path == "old" else None,
+                       when=time.strftime("%Y-%m-%d %H:%M"))
+        with RESULTS.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(figures) + "\n")
+        rows.setdefault(path, []).append(figures)
+        line = _line(path, size, figures)
+        if args.reason and path == "new":
             reasoned = _run(["--worker", "reason", "--path", str(out / "graph.nq")], args.reason_limit)
-            line += (f"  > {args.reason_limit:g} s (stopped)" if reasoned is None else
-                     f"  {reasoned['seconds']:.1f}s, {reasoned['peak_rss_mb']:.0f} MB, "
+            line += (f"  reason > {args.reason_limit:g} s (stopped)" if reasoned is None else
+                     f"  reason {reasoned['seconds']:.1f}s, {reasoned['peak_rss_mb']:.0f} MB, "
                      f"{reasoned['input_triples']:,} in, {reasoned['inferred']:,} inferred")
         print(line, flush=True)
+    for path in ("new", "old"):
+        time_b = growth(rows.get(path, []), lambda r: sum(r["seconds"].values()))
+        memory_b = growth(rows.get(path, []), lambda r: r["peak_rss_mb"])
+        if time_b is not None:
+            print(f"{path}: time ∝ documents^{time_b:.2f}, peak memory ∝ documents^{memory_b:.2f}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg import config
+from kg.link.semantic import default_cache
 from kg.pipeline import build
 from kg.store.query import load_store
 
@@ -21,6 +24,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker, (folder, variable) in _NEEDS.items():
         if item.get_closest_marker(marker) and not folder.is_dir():
             pytest.skip(f"{marker}: {folder} is absent (a clone without ../shared; set {variable} to run)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kg_cache(tmp_path_factory) -> Path:
+    """KG_CACHE for the whole session, so that no test writes to the user's cache. The user's
+    embeddings are copied in when there are any (they are keyed by content: reading them changes
+    no result, and embedding the seeds again takes minutes)."""
+    folder = tmp_path_factory.mktemp("kg-cache")
+    embeddings = default_cache() / "embeddings"
+    if embeddings.is_dir():
+        shutil.copytree(embeddings, folder / "embeddings")
+    before = os.environ.get("KG_CACHE")
+    os.environ["KG_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("KG_CACHE", None)
+    else:
+        os.environ["KG_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

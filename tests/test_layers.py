@@ -17,7 +17,7 @@ STAGES = {
     "parse": 1, "formats": 2, "sources": 3, "extract": 4, "central": 5, "link": 6, "graph": 7,
     "shacl_sparql": 8,
     "store": 9, "validate": 9, "reason": 9, "export": 9, "publish": 9,
-    "serve": 10, "pipeline": 10, "evaluation": 11,
+    "serve": 10, "pipeline": 10, "build_cache": 10, "evaluation": 11,
     "cli": 12, "cli_link": 12, "cli_ocr": 12, "cli_openings": 12, "cli_reorg": 12, "cli_sources": 12,
     "cli_store": 12,
 }

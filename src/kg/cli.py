@@ -47,8 +47,15 @@ def _progress(label: str):
               "exists, else the project's data/reference, so a folder of new plans needs only sources/.")
 @click.option("--keep-going", is_flag=True, help="Build from the readable documents when others cannot be read "
               "(each is still named); without it such a build writes nothing and exits 1.")
-def build(data_dir: Path, out_dir: Path, reference_dir: Path | None, keep_going: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Extract, link and graph every document again instead of reusing "
+              "what an earlier build made of the unchanged ones (kept under KG_CACHE, else the XDG cache, in build/).")
+def build(data_dir: Path, out_dir: Path, reference_dir: Path | None, keep_going: bool, no_cache: bool) -> None:
     """Build the graph from the documents in DATA and print what each document gave.
+
+    What a document gave (its extraction, links and quads) is kept in the build cache and reused
+    while the document, its manifest entry, the reference folder, the reviewed decisions and the
+    code are the same: a rebuild after one plan changed makes that plan again and the
+    cross-document graphs (reference, reorganisation, build), then writes the files.
 
     Exits 1, naming each file and why, and leaving the previous graph as it was, when no document
     can be read or (without --keep-going) any listed document is missing, changed or undecodable."""
@@ -67,7 +74,7 @@ def build(data_dir: Path, out_dir: Path, reference_dir: Path | None, keep_going:
                    "(`kg links examples --out DIR` derives them from the hand labels)", err=True)
     try:
         report = run_build(data_dir, out_dir, config.ONTOLOGY_DIR, progress=_progress("Reading documents"),
-                           reference_dir=reference_dir, keep_going=keep_going)
+                           reference_dir=reference_dir, keep_going=keep_going, use_cache=not no_cache)
     except BuildFailed as failed:
         for error in failed.errors:
             click.echo(f"error: {error}", err=True)
@@ -100,6 +107,9 @@ def _print_report(report) -> None:
         click.echo(f"error: {error}", err=True)
     click.echo(f"\n{len(report.documents)} documents, {len(report.errors)} unreadable, "
                f"{report.total_triples} triples in {len(report.graphs)} named graphs, {report.seconds:.1f} s")
+    if report.cache:
+        click.echo(f"cache: {report.cache.extract_hits} documents' extraction and {report.cache.fragment_hits} "
+                   f"documents' links and graph reused, {report.cache.fragment_misses} made again")
     for fmt, path in report.outputs.items():
         click.echo(f"wrote {path}")
 

@@ -7,34 +7,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import PROV, RDF
 
 from kg import __version__
+from kg.build_cache import BuildCache, CacheCounts, text_digest
 from kg.central import CentralLayer, load_reference
 from kg.central.provinces import ProvinceMap, load_provinces
 from kg.extract import extract_document
-from kg.files import write_atomic
 from kg.publish import previous_size, publish
 from kg.graph import ids
-from kg.graph.build import document_graph
-from kg.graph.chains import materialise_chains
-from kg.graph.io import (
-    bind_prefixes,
-    serialize_sorted,
-    sorted_nquads,
-    sorted_quads,
-)
-from kg.graph.links import (
-    citation_links_graph,
-    directive_index,
-    implementation_links_graph,
-    target_index,
-)
+from kg.graph.assembly import Assembly, assemble
+from kg.graph.fragments import Fragment, document_fragment
+from kg.graph.io import write_nquads, write_trig, write_turtle
+from kg.graph.links import directive_index, target_index
+from kg.graph.quads import LineWriter
 from kg.graph.reference import reference_graph
-from kg.graph.reorganisation import ended_bodies, mark_ended, reorganisation_graph
-from kg.graph.vocab import ELI, KG
+from kg.graph.reorganisation import reorganisation_graph
 from kg.link import link_document
 from kg.link.citations import complete_citations
 from kg.link.calibrate import LinkModel, embedder_for, load_model
@@ -48,7 +37,7 @@ from kg.link.review import (
     reviewed_examples,
 )
 from kg.link.targets import TargetLinker, assign_indicators, link_targets
-from kg.model import Agency, Document, Link
+from kg.model import Agency, Document, Link, SourceText
 from kg.sources import SourceError, load_sources
 
 OUTPUTS = {"trig": "graph.trig", "turtle": "graph.ttl", "nquads": "graph.nq"}
@@ -81,6 +70,7 @@ class BuildReport:
     outputs: dict[str, str]
     seconds: float
     previous_quads: int | None = None  # quads of the build this one replaced
+    cache: CacheCounts | None = None  # documents reused from the build cache (None: --no-cache)
 
     @property
     def total_triples(self) -> int:
@@ -93,36 +83,85 @@ def run_iri(documents: Iterable[Document], extra: str = "") -> URIRef:
     return URIRef(f"{ids.BASE}prov/run/{digest}")
 
 
-def extract_all(folder: Path, progress: Callable[[Iterable], Iterable] = lambda x: x
-                ) -> tuple[list[Document], list[SourceError]]:
+def extract_all(folder: Path, progress: Callable[[Iterable], Iterable] = lambda x: x,
+                cache: BuildCache | None = None) -> tuple[list[Document], list[SourceError]]:
     sources, errors = load_sources(folder)
     documents = []
     for source in progress(sources):
         try:
-            documents.append(extract_document(source))
+            documents.append(_extract(source, cache))
         except Exception as err:  # one unreadable document must not stop the others
             errors.append(SourceError(source.path, f"extraction failed: {type(err).__name__}: {err}"))
     return documents, errors
 
 
-def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path,
-             examples: Sequence[Example] = (), model: LinkModel | None = None) -> dict[str, list[Link]]:
-    """Every document's task and target links, with the researchers' reviewed decisions
+def _extract(source: SourceText, cache: BuildCache | None) -> Document:
+    """The source as read (its restored reading included) is all extraction sees: it is the key."""
+    if cache is None:
+        return extract_document(source)
+    key = cache.key("extract", repr(source))
+    document = cache.get("extract", key)
+    if document is None:
+        document = extract_document(source)
+        cache.put("extract", key, document)
+    return document
+
+
+class Linker:
+    """Task and target links of one document at a time, with the researchers' reviewed decisions
     (data/reviews) applied; each target takes the indicator of its accepted 'measures' link.
     `examples`: confirmed links of the labelled plans (kg.link.examples); the accepted reviewed
-    links join them, so a decision on one plan also helps rank other provinces' plans.
-    `model`: the calibrated link model (kg.link.calibrate), else the fixed thresholds."""
-    decisions = load_decisions(decisions_path(data_dir))
-    examples = [*examples, *reviewed_examples(documents, decisions)]
-    # the central side of both linkers is prepared once per build, not once per document
-    index, linker = CentralIndex(layer, embedder_for(model)), TargetLinker(layer)
-    links = {}
+    links of all `documents` join them, so a decision on one plan also helps rank other provinces'
+    plans. `model`: the calibrated link model (kg.link.calibrate), else the fixed thresholds."""
+
+    def __init__(self, documents: list[Document], layer: CentralLayer, data_dir: Path,
+                 examples: Sequence[Example] = (), model: LinkModel | None = None) -> None:
+        self.layer, self.model = layer, model
+        self.decisions = load_decisions(decisions_path(data_dir))
+        self.examples = [*examples, *reviewed_examples(documents, self.decisions)]
+        self._central: tuple[CentralIndex, TargetLinker] | None = None
+
+    def links(self, document: Document) -> list[Link]:
+        if self._central is None:  # once per build, and only when some document is linked at all
+            self._central = CentralIndex(self.layer, embedder_for(self.model)), TargetLinker(self.layer)
+        index, linker = self._central
+        ranker = ranker_for(document, index, self.examples, model=self.model)
+        links = apply_decisions(link_document(document, self.layer, ranker, self.model)
+                                + link_targets(document, linker), self.decisions)
+        assign_indicators(document, links)
+        return links
+
+    def digest(self) -> str:
+        """What, besides the document, its links depend on (the code and layer are in the cache's key)."""
+        return text_digest(repr(self.examples), repr(self.decisions), repr(self.model))
+
+
+def link_all(documents: list[Document], layer: CentralLayer, data_dir: Path,
+             examples: Sequence[Example] = (), model: LinkModel | None = None) -> dict[str, list[Link]]:
+    """Every document's links (`Linker`), by source id."""
+    linker = Linker(documents, layer, data_dir, examples, model)
+    return {document.source.source_id: linker.links(document) for document in documents}
+
+
+def fragments_of(documents: list[Document], layer: CentralLayer, linker: Linker,
+                 cache: BuildCache | None = None) -> tuple[list[Fragment], list[DocumentSummary]]:
+    """Each document linked and made into its fragment of the graph (kg.graph.fragments), or both
+    read from the cache when the document, its links' inputs and the code are the same."""
+    directives, targets, writer = directive_index(layer), target_index(layer), LineWriter()
+    context = linker.digest() if cache else ""
+    fragments, summaries = [], []
     for document in documents:
-        ranker = ranker_for(document, index, examples, model=model)
-        links[document.source.source_id] = apply_decisions(
-            link_document(document, layer, ranker, model) + link_targets(document, linker), decisions)
-        assign_indicators(document, links[document.source.source_id])
-    return links
+        key = cache.key("fragment", context, repr(document)) if cache else ""
+        found = cache.get("fragment", key) if cache else None
+        if found is None:
+            links = linker.links(document)
+            fragment = document_fragment(document, links, directives, targets, writer)
+            found = fragment, summarise(document, str(fragment.document), fragment.triples, links)
+            if cache:
+                cache.put("fragment", key, found)
+        fragments.append(found[0])
+        summaries.append(found[1])
+    return fragments, summaries
 
 
 def ontology_graph(ontology_dir: Path) -> Graph:
@@ -133,44 +172,15 @@ def ontology_graph(ontology_dir: Path) -> Graph:
     return to_canonical_graph(graph)
 
 
-def _copy_into(dataset: Dataset, name: str, graph: Graph) -> None:
-    target = dataset.graph(URIRef(ids.graph_iri(name)))
-    for triple in graph:
-        target.add(triple)
-
-
-def assemble(documents: list[Document], layer: CentralLayer, ontology_dir: Path,
-             links: dict[str, list[Link]], provinces: ProvinceMap | None = None
-             ) -> tuple[Dataset, list[DocumentSummary]]:
-    dataset = Dataset(default_union=True)
-    bind_prefixes(dataset)
-    run = run_iri(documents)
-    index, targets = directive_index(layer), target_index(layer)
-    link_graph = dataset.graph(URIRef(ids.graph_iri("links")))
-    accepted = dataset.graph(URIRef(ids.graph_iri("links", "accepted")))
-    summaries = []
-    reference, reorganisation = reference_graph(layer), reorganisation_graph(named_agencies(documents), provinces)
-    ended = ended_bodies(reference, reorganisation)
-    for document in documents:
-        name = URIRef(ids.graph_iri("doc", document.source.source_id))
-        graph = dataset.graph(name)
-        doc = document_graph(document, graph)
-        mark_ended(graph, ended)
-        graph.add((name, PROV.wasGeneratedBy, run))
-        graph.add((name, KG.sha256, Literal(document.source.sha256)))
-        own_links = links.get(document.source.source_id, [])
-        implementation_links_graph(link_graph, accepted, document, own_links, index, targets, run)
-        citation_links_graph(link_graph, document, run)
-        summaries.append(summarise(document, str(doc), len(graph), own_links))
-    _copy_into(dataset, "reference", reference)
-    _copy_into(dataset, "reorganisation", reorganisation)
-    _copy_into(dataset, "ontology", ontology_graph(ontology_dir))
-    runs = dataset.graph(URIRef(ids.graph_iri("build")))
-    runs.add((run, RDF.type, PROV.Activity))
-    runs.add((run, PROV.wasAssociatedWith, URIRef(f"{ids.BASE}software/nq57-kg/{__version__}")))
-    mark_loaded(dataset, runs)
-    materialise_chains(dataset, runs)
-    return dataset, summaries
+def assemble_all(documents: list[Document], fragments: list[Fragment], layer: CentralLayer, ontology_dir: Path,
+                 provinces: ProvinceMap | None = None) -> Assembly:
+    """The fragments and the cross-document graphs: reference, reorganisation, ontology, build."""
+    reorganisation = reorganisation_graph(named_agencies(documents), provinces)
+    graphs = {URIRef(ids.graph_iri("reference")): reference_graph(layer),
+              URIRef(ids.graph_iri("reorganisation")): reorganisation,
+              URIRef(ids.graph_iri("ontology")): ontology_graph(ontology_dir)}
+    software = URIRef(f"{ids.BASE}software/nq57-kg/{__version__}")
+    return assemble(fragments, graphs, run_iri(documents), software, LineWriter())
 
 
 def named_agencies(documents: list[Document]) -> set[Agency]:
@@ -178,16 +188,6 @@ def named_agencies(documents: list[Document]) -> set[Agency]:
     found = {d.meta.issuer for d in documents if d.meta.issuer}
     found |= {m.agency for d in documents for t in d.tasks for m in t.agencies}
     return found | {m.agency for d in documents for t in d.targets for m in t.monitoring}
-
-
-def mark_loaded(dataset: Dataset, into: Graph) -> None:
-    """kg:loaded true for documents whose text (or reference data) is in the graph, false for
-    documents known only because something cites them."""
-    documents = set(dataset.subjects(RDF.type, KG.PolicyDocument))
-    reference = dataset.graph(URIRef(ids.graph_iri("reference")))
-    with_text = set(dataset.subjects(KG.sourceFile, None)) | set(reference.subjects(ELI.id_local, None))
-    for doc in sorted(documents):
-        into.add((doc, KG.loaded, Literal(doc in with_text)))
 
 
 def summarise(document: Document, iri: str, triples: int, links: list[Link]) -> DocumentSummary:
@@ -211,31 +211,35 @@ class BuildFailed(ValueError):
         self.errors = errors
 
 
-def write_outputs(nquads: bytes, out_dir: Path) -> dict[str, str]:
-    """The three files from sorted N-Quads (`sorted_nquads`), each written as soon as it is made
-    so that only one serialisation is held at a time; switched into place as one set (kg.publish)."""
+def write_outputs(assembly: Assembly, out_dir: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """The three files, each streamed from the fragments as it is written, switched into place as
+    one set (kg.publish); also the size of each named graph."""
+    sizes: dict[str, int] = {}
 
     def write(folder: Path) -> dict[str, str]:
-        write_atomic(folder / OUTPUTS["nquads"], nquads)
-        quads = sorted_quads(nquads)
-        for fmt in ("trig", "turtle"):
-            write_atomic(folder / OUTPUTS[fmt], serialize_sorted(quads, fmt))
+        write_nquads(assembly.lines(), folder / OUTPUTS["nquads"])
+        names = assembly.graphs()
+        counts = write_trig((assembly.graph_lines(name) for name in names), folder / OUTPUTS["trig"])
+        sizes.update((str(name), count) for name, count in zip(names, counts) if count)
+        write_turtle(folder / OUTPUTS["nquads"], folder / OUTPUTS["turtle"])
         return {fmt: OUTPUTS[fmt] for fmt in ("nquads", "trig", "turtle")}
 
-    return publish(out_dir, write)
+    return publish(out_dir, write), dict(sorted(sizes.items()))
 
 
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
           progress: Callable[[Iterable], Iterable] = lambda x: x, reference_dir: Path | None = None,
-          keep_going: bool = False) -> BuildReport:
+          keep_going: bool = False, use_cache: bool = True) -> BuildReport:
     """Sources of data_dir → graph files in out_dir; the central layer from reference_dir
     (default data_dir/reference). A source that cannot be read (missing, changed since the manifest,
     undecodable) fails the build before anything is written, unless keep_going; no readable source
-    at all always does."""
+    at all always does. `use_cache`: reuse the extraction and graph of documents unchanged since an
+    earlier build (kg.build_cache)."""
     started = time.perf_counter()
     reference_dir = reference_dir or data_dir / "reference"
     layer = load_reference(reference_dir)
-    documents, errors = extract_all(data_dir / "sources", progress)
+    cache = BuildCache.for_reference(reference_dir) if use_cache else None
+    documents, errors = extract_all(data_dir / "sources", progress, cache)
     if not documents:
         raise BuildFailed("no document could be read; the previous graph is left as it was", errors)
     if errors and not keep_going:
@@ -243,11 +247,11 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path,
                           "written (--keep-going builds from the others)", errors)
     previous = previous_size(out_dir, OUTPUTS["nquads"])
     complete_citations(documents, (d.ref for d in layer.documents))
-    links = link_all(documents, layer, data_dir, load_examples(reference_dir), load_model(reference_dir))
-    dataset, summaries = assemble(documents, layer, ontology_dir, links, load_provinces(reference_dir))
-    graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
-    nquads = sorted_nquads(dataset)
-    del dataset  # the largest object of a build, no longer needed once it is N-Quads
-    outputs = write_outputs(nquads, out_dir)
-    return BuildReport(summaries, errors, dict(sorted(graphs.items())), outputs, time.perf_counter() - started,
-                       previous)
+    linker = Linker(documents, layer, data_dir, load_examples(reference_dir), load_model(reference_dir))
+    fragments, summaries = fragments_of(documents, layer, linker, cache)
+    assembly = assemble_all(documents, fragments, layer, ontology_dir, load_provinces(reference_dir))
+    outputs, graphs = write_outputs(assembly, out_dir)
+    for summary, fragment in zip(summaries, fragments):  # the assembly's lines join the document's graph
+        summary.triples = graphs[str(fragment.graph)]
+    return BuildReport(summaries, errors, graphs, outputs, time.perf_counter() - started, previous,
+                       cache.counts if cache else None)

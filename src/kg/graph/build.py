@@ -269,7 +269,8 @@ def add_metadata(graph: Graph, doc: URIRef, document: Document) -> None:
 
 
 def document_graph(document: Document, graph: Graph) -> URIRef:
-    """Add one local document (metadata, parts, tasks, targets, citations) to `graph`."""
+    """Add one local document (metadata, parts, tasks, targets, citations) to `graph` (an rdflib
+    Graph or, as a build does, a kg.graph.quads.TripleSet)."""
     doc = document_iri_of(document)
     add_metadata(graph, doc, document)
     for part in document.parts:
@@ -288,12 +289,21 @@ def document_graph(document: Document, graph: Graph) -> URIRef:
 def one_label_per_agency(graph: Graph) -> None:
     """A body written several ways in one document ('Sở Thông tin và Truyền thông', 'So Thong tin va
     Truyen thong') keeps its best spelling as skos:prefLabel and the others as skos:altLabel."""
+    labels: dict = {}
+    bodies: dict = {ORG.Organization: set(), KG.CollectiveAgent: set()}
+    wanted = {SKOS.prefLabel: labels, RDF.type: bodies}
+    for s, p, o in graph:  # one pass, one hash a triple (rdflib's term equality is slow Python)
+        found = wanted.get(p)
+        if found is labels:
+            labels.setdefault(s, []).append(o)
+        elif found is bodies and o in bodies:
+            bodies[o].add(s)
     for kind in (ORG.Organization, KG.CollectiveAgent):
-        for node in sorted(graph.subjects(RDF.type, kind)):
-            labels = sorted(graph.objects(node, SKOS.prefLabel))
-            if len(labels) > 1:
-                keep = preferred_name(str(label) for label in labels)
-                for label in labels:
+        for node in sorted(bodies[kind]):
+            node_labels = sorted(labels.get(node, ()))
+            if len(node_labels) > 1:
+                keep = preferred_name(str(label) for label in node_labels)
+                for label in node_labels:
                     if str(label) != keep:
                         graph.remove((node, SKOS.prefLabel, label))
                         graph.add((node, SKOS.altLabel, label))

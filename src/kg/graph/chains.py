@@ -12,34 +12,38 @@ what that programme implements; a plan implementing 71/NQ-CP does not implement 
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+from collections.abc import Iterable
 
+from rdflib import URIRef
+
+from kg.graph.quads import Triple
 from kg.graph.vocab import ELI, KG
 
 _STEPS = (KG.implements, KG.replaces, KG.amends)
 
 
-def _edges(dataset: Dataset, documents: set[URIRef]) -> tuple[dict[URIRef, set[URIRef]], dict[URIRef, set[URIRef]]]:
+def _edges(documents: set[URIRef], triples: Iterable[Triple]
+           ) -> tuple[dict[URIRef, set[URIRef]], dict[URIRef, set[URIRef]]]:
     """(document -> the documents one step of a chain reaches, document -> what it implements)."""
     steps: dict[URIRef, set[URIRef]] = {}
     implements: dict[URIRef, set[URIRef]] = {}
-    for prop in _STEPS:
-        for s, o in dataset.subject_objects(prop):
-            if s in documents and o in documents:
-                steps.setdefault(s, set()).add(o)
-                if prop == KG.implements:
-                    implements.setdefault(s, set()).add(o)
-    for part, whole in dataset.subject_objects(ELI.is_part_of):
-        if part in documents and whole in documents:
-            steps.setdefault(whole, set()).add(part)
+    for s, p, o in triples:
+        if s not in documents or o not in documents:
+            continue
+        if p in _STEPS:
+            steps.setdefault(s, set()).add(o)
+            if p == KG.implements:
+                implements.setdefault(s, set()).add(o)
+        elif p == ELI.is_part_of:
+            steps.setdefault(o, set()).add(s)
     return steps, implements
 
 
-def implements_through_chains(dataset: Dataset) -> list[tuple[URIRef, URIRef]]:
-    """Every (document, document it implements directly or through a chain), sorted."""
-    documents = set(dataset.subjects(RDF.type, KG.PolicyDocument))
-    steps, implements = _edges(dataset, documents)
+def implements_through_chains(documents: set[URIRef], triples: Iterable[Triple]) -> list[tuple[URIRef, URIRef]]:
+    """Every (document, document it implements directly or through a chain), sorted. `documents`:
+    every node typed kg:PolicyDocument anywhere in the graph; `triples`: the graph's implements,
+    replaces, amends and is_part_of triples (others are ignored)."""
+    steps, implements = _edges(documents, triples)
     pairs = set()
     for start in documents:
         reached, todo = {start}, [start]
@@ -52,9 +56,7 @@ def implements_through_chains(dataset: Dataset) -> list[tuple[URIRef, URIRef]]:
     return sorted(pairs)
 
 
-def materialise_chains(dataset: Dataset, into: Graph) -> int:
-    """kg:implementsTransitively triples into the build graph; returns how many."""
-    pairs = implements_through_chains(dataset)
-    for document, target in pairs:
-        into.add((document, KG.implementsTransitively, target))
-    return len(pairs)
+def chain_triples(documents: set[URIRef], triples: Iterable[Triple]) -> list[Triple]:
+    """kg:implementsTransitively triples for the build graph."""
+    return [(document, KG.implementsTransitively, target)
+            for document, target in implements_through_chains(documents, triples)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from kg.model import Agency, DocumentRef
 from kg.parse.normalize import fold
@@ -21,6 +22,7 @@ ONT = BASE + "ont#"
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
 
 
+@lru_cache(maxsize=1 << 16)  # part paths and notations repeat in every document; folding is per character
 def token(text: str) -> str:
     """Lower-case ASCII token for a path segment; đ -> dd keeps đ) apart from d)."""
     text = text.replace("đ", "dd").replace("Đ", "dd")

@@ -11,6 +11,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.central.layer import CentralLayer
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_evidence, cited_ref, document_iri_of, number
+from kg.graph.quads import TripleSet
 from kg.graph.reference import INDICATOR_SCHEME, document_node, group_iri
 from kg.graph.vocab import KG
 from kg.model import Document, Link, Relation
@@ -78,10 +79,11 @@ def implementation_links_graph(graph: Graph, accepted: Graph, document: Document
     return unknown
 
 
-def citation_links_graph(graph: Graph, document: Document, run: URIRef) -> None:
-    """Explicit citations ('Thực hiện Nghị quyết số 57-NQ/TW …') as accepted links with their quote."""
+def add_citation_links(graph: Graph, document: Document, run: URIRef) -> list[tuple[URIRef, URIRef]]:
+    """Explicit citations ('Thực hiện Nghị quyết số 57-NQ/TW …') as accepted links with their quote;
+    returns the (document, cited document) pairs of the kg:implements triples it states."""
     doc = document_iri_of(document)
-    seen = set()
+    seen, stated = set(), []
     for citation in document.citations:
         if citation.relation not in _DOCUMENT_RELATIONS:
             continue
@@ -92,24 +94,33 @@ def citation_links_graph(graph: Graph, document: Document, run: URIRef) -> None:
         seen.add(key)
         link = Link(document.source.source_id, "", "", citation.relation.value, 1.0, "explicit-citation",
                     citation.evidence, "accepted")
-        add_link(graph, Graph(), doc, target, link, doc, run)
+        add_link(graph, TripleSet(), doc, target, link, doc, run)
         graph.add((doc, RELATION_PROPERTY[citation.relation], target))
-    cited_title_links(graph, document, run)
+        if citation.relation == Relation.IMPLEMENTS:
+            stated.append((doc, target))
+    return stated
 
 
-def cited_title_links(graph: Graph, document: Document, run: URIRef) -> None:
+def cited_title_links(document: Document, run: URIRef) -> list[tuple[URIRef, URIRef, TripleSet]]:
     """What a cited local document implements, as its title is cited ('Chương trình số 61-CTr/TU …
-    về thực hiện Nghị quyết số 57-NQ/TW'): the link of a chain this text states, with its quote.
-    Central documents' links come from their own texts (the reference layer), not from citations."""
+    về thực hiện Nghị quyết số 57-NQ/TW'): the link of a chain this text states, with its quote, as
+    (cited document, what it implements, the link's triples), in the order of the citations.
+    Central documents' links come from their own texts (the reference layer), not from citations.
+    The same implements triple may already be stated (by this document's own citations or an
+    earlier document's): the assembly keeps the first statement only (kg.graph.assembly.cited_title_lines)."""
     doc = document_iri_of(document)
+    found = []
     for citation in document.citations:
         parent = citation.implemented_by and cited_ref(citation.implemented_by, document)
         if parent is None or parent.scope == "vn":
             continue
         source = URIRef(ids.document_iri(parent))
         target = URIRef(ids.document_iri(cited_ref(citation.target, document)))
-        if source != target and (source, KG.implements, target) not in graph:
+        if source != target:
             link = Link(document.source.source_id, "", "", "implements", 1.0, "explicit-citation", citation.evidence,
                         "accepted")
-            add_link(graph, Graph(), source, target, link, doc, run)
+            graph = TripleSet()
+            add_link(graph, TripleSet(), source, target, link, doc, run)
             graph.add((source, KG.implements, target))
+            found.append((source, target, graph))
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.central.layer import CentralDocument, CentralLayer, NationalTarget
@@ -13,7 +13,7 @@ from kg.central.store import write_layer
 from kg.files import write_atomic
 from kg.graph import ids
 from kg.graph.build import RELATION_PROPERTY, add_agency, add_deadline, add_place, add_target, vi
-from kg.graph.io import serialize_dataset
+from kg.graph.io import turtle_of
 from kg.graph.reorganisation import add_change
 from kg.graph.vocab import DCT, ELI, KG
 from kg.model import CentralDirective
@@ -132,11 +132,7 @@ def reference_graph(layer: CentralLayer) -> Graph:
 
 def serialize_sorted(graph: Graph) -> str:
     """Turtle with subjects and predicates in order (the project's deterministic writer)."""
-    dataset = Dataset()
-    default = dataset.graph(URIRef(ids.graph_iri("central")))
-    for triple in graph:
-        default.add(triple)
-    return serialize_dataset(dataset, "turtle").decode("utf-8")
+    return turtle_of(graph).decode("utf-8")
 
 
 def write_reference(layer: CentralLayer, out_dir: Path) -> tuple[Path, Path]:

@@ -104,10 +104,3 @@ def reorganisation_graph(agencies: Iterable[Agency], provinces: ProvinceMap | No
 def ended_bodies(*graphs: Graph) -> dict[URIRef, Literal]:
     """Every body or place with a last day, from the graphs that state the changes."""
     return {s: o for graph in graphs for s, o in graph.subject_objects(KG.validUntil) if isinstance(s, URIRef)}
-
-
-def mark_ended(graph: Graph, ended: dict[URIRef, Literal]) -> None:
-    """A document's graph states the last day of the bodies and places it names, so that a shape
-    checking one document graph at a time sees a name used after it (shapes/reorganisation.shapes.ttl)."""
-    for node in sorted(set(graph.objects()) & set(ended)):
-        graph.add((node, KG.validUntil, ended[node]))
