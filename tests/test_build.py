@@ -110,7 +110,7 @@ def test_a_rebuild_after_one_plan_changed_redoes_that_plan_only(tmp_path):
     entry = load_manifest(data / "sources")[path.name]
     save_manifest_entry(data / "sources", {**entry, "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw)})
     again = build(data, tmp_path / "again", config.ONTOLOGY_DIR)
-    fresh = build(data, tmp_path / "fresh", config.ONTOLOGY_DIR, use_cache=False)
+    build(data, tmp_path / "fresh", config.ONTOLOGY_DIR, use_cache=False)
     # only the changed plan is made again: the OCR-damaged programme's restored reading (repair
     # learns from the other provinces' clean texts) is in its key, and this edit leaves it as it was
     assert again.cache.extract_misses == again.cache.fragment_misses == 1
