@@ -36,6 +36,7 @@ from kg.central.succession import ministry_events
 from kg.extract.agencies import normalize_agency
 from kg.extract.places import place_name
 from kg.graph import ids
+from kg.graph.chains import chain_pairs
 from kg.graph.reorganisation import add_change, reorganisation_graph
 from kg.model import Agency
 
@@ -346,16 +347,7 @@ def province_documents(q: Quads, links: Quads, accepted: Quads, rng: random.Rand
 
 def chains(steps: dict[str, set[str]], implements: dict[str, set[str]]) -> list[tuple[str, str]]:
     """(document, what it implements directly or through a chain): kg.graph.chains' rule."""
-    pairs = set()
-    for start in steps:
-        reached, todo = {start}, [start]
-        while todo:
-            for nxt in steps.get(todo.pop(), ()):
-                if nxt not in reached:
-                    reached.add(nxt)
-                    todo.append(nxt)
-        pairs |= {(start, t) for node in reached for t in implements.get(node, ()) if t != start}
-    return sorted(pairs)
+    return chain_pairs(steps, steps, implements)
 
 
 def tasks_for(triples: int, provinces: int, documents: int) -> int:

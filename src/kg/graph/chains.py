@@ -13,11 +13,14 @@ what that programme implements; a plan implementing 71/NQ-CP does not implement 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from rdflib import URIRef
 
 from kg.graph.quads import Triple
 from kg.graph.vocab import ELI, KG
+
+T = TypeVar("T")
 
 _STEPS = (KG.implements, KG.replaces, KG.amends)
 
@@ -44,8 +47,13 @@ def implements_through_chains(documents: set[URIRef], triples: Iterable[Triple])
     every node typed kg:PolicyDocument anywhere in the graph; `triples`: the graph's implements,
     replaces, amends and is_part_of triples (others are ignored)."""
     steps, implements = _edges(documents, triples)
+    return chain_pairs(documents, steps, implements)
+
+
+def chain_pairs(starts: Iterable[T], steps: dict[T, set[T]], implements: dict[T, set[T]]) -> list[tuple[T, T]]:
+    """The rule itself, on any nodes: (start, what a node reachable from it by steps implements)."""
     pairs = set()
-    for start in documents:
+    for start in starts:
         reached, todo = {start}, [start]
         while todo:
             for nxt in steps.get(todo.pop(), ()):
