@@ -133,3 +133,22 @@ def test_kg_ocr_check_names_a_bad_file_and_reports_damage(tmp_path):
     assert f"{OCR_SEED}.txt: damage" in result.output and "repaired" in result.output
     assert "can-tho_ubnd_kh-37.txt: damage" in result.output and "clean, read as it is" in result.output
     assert "bad.txt" in result.output
+
+
+def test_several_damaged_texts_read_the_same_on_one_core_or_several(sources, reference, monkeypatch):
+    """Damaged texts are restored in worker processes when there are several: each reading must be
+    the one a single process gives (and the model still leaves out each text's own province)."""
+    from dataclasses import replace
+
+    from kg.parse import repair
+
+    stripped = replace(sources["dak-lak_ubnd_kh-146"], text=damage(sources["dak-lak_ubnd_kh-146"].text, NOISES[0]))
+    batch = [replace(s, reading="") for s in sources.values()] + [stripped]
+    readings = {}
+    for cpus in (1, 2):
+        monkeypatch.setattr(repair.os, "cpu_count", lambda cpus=cpus: cpus)
+        readings[cpus] = [s.reading for s in repair.repair_sources(batch, reference)]
+    assert readings[1] == readings[2]
+    assert sum(bool(r) for r in readings[1]) == 2  # the OCR seed and the stripped copy
+    assert readings[1][-1] != sources["dak-lak_ubnd_kh-146"].text  # its own clean text is not in its model
+    assert word_accuracy(readings[1][-1], sources["dak-lak_ubnd_kh-146"].text) > 0.95

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -320,18 +322,40 @@ def repair_sources(sources: Sequence[SourceText], reference: Sequence[str]) -> l
     clean sources of other places (never of its own place, the way an unseen province is read),
     and of the text's own clean lines ('Sở Thông tin' written out teaches 'So Thong tin')."""
     judge = SyllableModel(reference)
-    clean = [s for s in sources if not judge.is_damaged(s.text)]
-    learnt = _counts_by_place(reference, clean)
-    out = []
-    for source in sources:
-        if any(source is c for c in clean):
-            out.append(source)
-            continue
-        own_clean = [line for line in source.text.split("\n")
-                     if fold(line) != line.lower() and judge.damage(line).score <= DAMAGE_THRESHOLD]
-        model = SyllableModel(learnt.without(source.hint_jurisdiction) + SyllableCounts.of(own_clean))
-        out.append(replace(source, reading=restore(source.text, model)))
+    damaged = [i for i, source in enumerate(sources) if judge.is_damaged(source.text)]
+    clean = [source for i, source in enumerate(sources) if i not in set(damaged)]
+    jobs = [(sources[i].text, sources[i].hint_jurisdiction) for i in damaged]
+    readings = _restore_all(judge, _counts_by_place(reference, clean), jobs)
+    out = list(sources)
+    for i, reading in zip(damaged, readings):
+        out[i] = replace(sources[i], reading=reading)
     return out
+
+
+_shared: tuple[SyllableModel, _PlacedCounts] | None = None  # what forked workers inherit
+
+
+def _restore_all(judge: SyllableModel, learnt: _PlacedCounts, jobs: list[tuple[str, str]]) -> list[str]:
+    """Each damaged text restored, on every core when there are several: a reading depends only on
+    its text and the counts, so the result is the same whatever the number of processes."""
+    global _shared
+    workers = min(len(jobs), os.cpu_count() or 1)
+    _shared = (judge, learnt)
+    try:
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_restore_one(job) for job in jobs]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_restore_one, jobs, chunksize=1)
+    finally:
+        _shared = None
+
+
+def _restore_one(job: tuple[str, str]) -> str:
+    text, place = job
+    judge, learnt = _shared
+    own_clean = [line for line in text.split("\n")
+                 if fold(line) != line.lower() and judge.damage(line).score <= DAMAGE_THRESHOLD]
+    return restore(text, SyllableModel(learnt.without(place) + SyllableCounts.of(own_clean)))
 
 
 @dataclass
