@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 import kg
 from kg.files import write_atomic
 from kg.link.semantic import default_cache
 
 _PACKAGE = Path(kg.__file__).parent
+T = TypeVar("T")
 
 
 @dataclass
@@ -103,6 +106,14 @@ class BuildCache:
 
     def put(self, kind: str, key: str, value: object) -> None:
         write_atomic(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def get_or_make(self, kind: str, key: str, make: Callable[[], T]) -> T:
+        """The entry, or `make()` stored under the key when there is none."""
+        value = self.get(kind, key)
+        if value is None:
+            value = make()
+            self.put(kind, key, value)
+        return value
 
     def _count(self, kind: str, hit: bool) -> None:
         name = f"{kind}_{'hits' if hit else 'misses'}"

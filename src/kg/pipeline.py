@@ -99,12 +99,7 @@ def _extract(source: SourceText, cache: BuildCache | None) -> Document:
     """The source as read (its restored reading included) is all extraction sees: it is the key."""
     if cache is None:
         return extract_document(source)
-    key = cache.key("extract", repr(source))
-    document = cache.get("extract", key)
-    if document is None:
-        document = extract_document(source)
-        cache.put("extract", key, document)
-    return document
+    return cache.get_or_make("extract", cache.key("extract", repr(source)), lambda: extract_document(source))
 
 
 class Linker:
@@ -149,18 +144,18 @@ def fragments_of(documents: list[Document], layer: CentralLayer, linker: Linker,
     read from the cache when the document, its links' inputs and the code are the same."""
     directives, targets, writer = directive_index(layer), target_index(layer), LineWriter()
     context = linker.digest() if cache else ""
+
+    def make(document: Document) -> tuple[Fragment, DocumentSummary]:
+        links = linker.links(document)
+        fragment = document_fragment(document, links, directives, targets, writer)
+        return fragment, summarise(document, str(fragment.document), fragment.triples, links)
+
     fragments, summaries = [], []
     for document in documents:
-        key = cache.key("fragment", context, repr(document)) if cache else ""
-        found = cache.get("fragment", key) if cache else None
-        if found is None:
-            links = linker.links(document)
-            fragment = document_fragment(document, links, directives, targets, writer)
-            found = fragment, summarise(document, str(fragment.document), fragment.triples, links)
-            if cache:
-                cache.put("fragment", key, found)
-        fragments.append(found[0])
-        summaries.append(found[1])
+        fragment, summary = make(document) if cache is None else cache.get_or_make(
+            "fragment", cache.key("fragment", context, repr(document)), lambda: make(document))
+        fragments.append(fragment)
+        summaries.append(summary)
     return fragments, summaries
 
 

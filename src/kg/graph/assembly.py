@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
@@ -35,15 +36,23 @@ class Assembly:
     marks: dict[URIRef, list[str]]  # a document's graph -> its sorted lines added here
     shared: dict[URIRef, list[str]]  # cross-document graph -> its sorted lines (links: cited titles only)
 
+    @property
+    def swap(self) -> tuple[str, str]:
+        """The fragments' run placeholder and the run's IRI, as `unpack` replaces them."""
+        return str(RUN_PLACEHOLDER), str(self.run)
+
+    @cached_property
+    def own(self) -> dict[URIRef, bytes]:
+        """Each document graph's packed lines, by graph name."""
+        return {f.graph: f.own for f in self.fragments}
+
     def graph_lines(self, graph: URIRef) -> Iterator[str]:
         """The sorted distinct lines of one named graph."""
-        swap = (str(RUN_PLACEHOLDER), str(self.run))
         if graph in self.marks:
-            own = next(f.own for f in self.fragments if f.graph == graph)
-            return heapq.merge(unpack(own, swap), self.marks[graph])
+            return heapq.merge(unpack(self.own[graph], self.swap), self.marks[graph])
         sources = [self.shared.get(graph, [])]
         if graph in (LINKS, ACCEPTED):
-            sources += [unpack(f.links if graph == LINKS else f.accepted, swap) for f in self.fragments]
+            sources += [unpack(f.links if graph == LINKS else f.accepted, self.swap) for f in self.fragments]
         return distinct(heapq.merge(*sources))
 
     def graphs(self) -> list[URIRef]:
@@ -53,10 +62,9 @@ class Assembly:
 
     def lines(self) -> Iterator[str]:
         """Every line of the dataset, sorted and distinct: the N-Quads file."""
-        swap = (str(RUN_PLACEHOLDER), str(self.run))
         sources: list[Iterable[str]] = [*self.shared.values(), *self.marks.values()]
         for fragment in self.fragments:
-            sources += [unpack(fragment.own, swap), unpack(fragment.links, swap), unpack(fragment.accepted, swap)]
+            sources += [unpack(packed, self.swap) for packed in (fragment.own, fragment.links, fragment.accepted)]
         return distinct(heapq.merge(*sources))
 
 

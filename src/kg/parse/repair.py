@@ -323,7 +323,8 @@ def repair_sources(sources: Sequence[SourceText], reference: Sequence[str]) -> l
     and of the text's own clean lines ('Sở Thông tin' written out teaches 'So Thong tin')."""
     judge = SyllableModel(reference)
     damaged = [i for i, source in enumerate(sources) if judge.is_damaged(source.text)]
-    clean = [source for i, source in enumerate(sources) if i not in set(damaged)]
+    positions = set(damaged)
+    clean = [source for i, source in enumerate(sources) if i not in positions]
     jobs = [(sources[i].text, sources[i].hint_jurisdiction) for i in damaged]
     readings = _restore_all(judge, _counts_by_place(reference, clean), jobs)
     out = list(sources)
